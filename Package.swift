@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "energymon",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "energymon-tui", targets: ["energymon-tui"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    // Reading, catalogue, time and CSV encoding: the vocabulary every other target shares.
+    .target(name: "EnergyCore"),
+    // Appliance load models, periodic device tasks, scheduler statistics and fault injection.
+    .target(name: "EnergySimulation", dependencies: ["EnergyCore"]),
+    // Ingestion bus and its consumers: statistics, CSV log, exports, communication log.
+    .target(name: "EnergyPipeline", dependencies: ["EnergyCore"]),
+    // Screen buffer, widgets, layout, key map and the frame loop: pure Swift, no curses.
+    .target(name: "EnergyDashboard", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline"]),
+    // The running monitor: wires simulation, bus and sinks; drives a terminal or headless output.
+    .target(name: "EnergyMonitor", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline", "EnergyDashboard"]),
+    // The only code that talks to ncurses.
+    .systemLibrary(
+      name: "CNcursesw", path: "Sources/CNcursesw",
+      providers: [.apt(["libncursesw5-dev"])]),
+    .target(name: "CursesTerminal", dependencies: ["CNcursesw", "EnergyDashboard"]),
+    .executableTarget(
+      name: "energymon-tui",
+      dependencies: [
+        "EnergyMonitor", "CursesTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(
+      name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
+    .testTarget(
+      name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),
+    .testTarget(
+      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline"]),
+    .testTarget(
+      name: "EnergyDashboardTests", dependencies: ["EnergyDashboard"]),
+    .testTarget(
+      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["energymon-tui"]),
+    .executableTarget(
+      name: "EnergyBenchmarks",
+      dependencies: [
+        "EnergyCore", "EnergyPipeline", "EnergyDashboard",
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/EnergyBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+  ]
+)

@@ -1,0 +1,129 @@
+import Foundation
+
+/// The list of simulated devices, loaded from `devices.json` and validated field by field.
+public struct DeviceCatalog: Equatable, Sendable {
+  public var devices: [DeviceSpec]
+
+  public init(devices: [DeviceSpec]) {
+    self.devices = devices
+  }
+
+  /// The seed system's three appliances.
+  public static let defaults = DeviceCatalog(devices: [
+    DeviceSpec(
+      id: DeviceID("AC001")!, name: "Air conditioner", kind: .airConditioner, ratedWatts: 1450,
+      priority: 3),
+    DeviceSpec(
+      id: DeviceID("WM002")!, name: "Washing machine", kind: .washingMachine, ratedWatts: 2000,
+      priority: 2),
+    DeviceSpec(
+      id: DeviceID("FR003")!, name: "Refrigerator", kind: .refrigerator, ratedWatts: 200,
+      priority: 1),
+  ])
+
+  /// Reads and validates a catalogue file; every failure names the file and the offending field.
+  public static func load(path: String) throws(CatalogError) -> DeviceCatalog {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "not found"
+      throw CatalogError(file: path, message: reason)
+    }
+    return try parse(data, file: path)
+  }
+
+  /// Accepts `{"devices": [...]}` or a bare array of device objects.
+  public static func parse(_ data: Data, file: String) throws(CatalogError) -> DeviceCatalog {
+    func fail(_ message: String) -> CatalogError { CatalogError(file: file, message: message) }
+    let json: Any
+    do {
+      json = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      throw fail("not valid JSON (\(jsonReason(error)))")
+    }
+    let entries: [Any]
+    if let list = json as? [Any] {
+      entries = list
+    } else if let object = json as? [String: Any] {
+      guard let list = object["devices"] as? [Any] else {
+        throw fail("expected a \"devices\" array")
+      }
+      entries = list
+    } else {
+      throw fail("expected an object with a \"devices\" array")
+    }
+    guard !entries.isEmpty else { throw fail("\"devices\" is empty: at least one device is needed") }
+
+    var devices: [DeviceSpec] = []
+    var seen: Set<DeviceID> = []
+    for (index, entry) in entries.enumerated() {
+      let spec = try parseDevice(entry, path: "devices[\(index)]", fail: fail)
+      guard seen.insert(spec.id).inserted else {
+        throw fail("devices[\(index)].id: duplicate id \"\(spec.id)\"")
+      }
+      devices.append(spec)
+    }
+    return DeviceCatalog(devices: devices)
+  }
+
+  private static func parseDevice(
+    _ entry: Any, path: String, fail: (String) -> CatalogError
+  ) throws(CatalogError) -> DeviceSpec {
+    guard let object = entry as? [String: Any] else { throw fail("\(path): expected an object") }
+    guard let rawID = object["id"] as? String else {
+      throw fail("\(path).id: missing or not a string")
+    }
+    guard let id = DeviceID(rawID) else {
+      throw fail("\(path).id: \"\(rawID)\" must be 1-64 characters of A-Z a-z 0-9 _ . -")
+    }
+    guard let rawKind = object["kind"] as? String else {
+      throw fail("\(path).kind: missing or not a string")
+    }
+    guard let kind = DeviceKind(rawValue: rawKind) else {
+      let known = DeviceKind.allCases.map(\.rawValue).joined(separator: ", ")
+      throw fail("\(path).kind: unknown kind \"\(rawKind)\" (known: \(known))")
+    }
+    var name = kind.displayName
+    if let value = object["name"] {
+      guard let text = value as? String, !text.isEmpty else {
+        throw fail("\(path).name: expected a non-empty string")
+      }
+      name = text
+    }
+    let rated = try number(object, "rated_watts", path: path, default: kind.defaultRatedWatts, fail: fail)
+    guard rated > 0, rated <= 100_000 else {
+      throw fail("\(path).rated_watts: \(rated) must be above 0 and at most 100000")
+    }
+    let period = try number(object, "period", path: path, default: 1, fail: fail)
+    guard period > 0, period <= 3600 else {
+      throw fail("\(path).period: \(period) must be above 0 and at most 3600 seconds")
+    }
+    let priority = try number(object, "priority", path: path, default: 1, fail: fail)
+    guard priority == priority.rounded(), (0...31).contains(priority) else {
+      throw fail("\(path).priority: \(priority) must be a whole number from 0 to 31")
+    }
+    return DeviceSpec(
+      id: id, name: name, kind: kind, ratedWatts: rated, period: period, priority: Int(priority))
+  }
+
+  private static func number(
+    _ object: [String: Any], _ key: String, path: String, default fallback: Double,
+    fail: (String) -> CatalogError
+  ) throws(CatalogError) -> Double {
+    guard let value = object[key] else { return fallback }
+    // JSONSerialization turns true/false into NSNumber too; reject them explicitly.
+    guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
+      number.doubleValue.isFinite
+    else {
+      throw fail("\(path).\(key): expected a number")
+    }
+    return number.doubleValue
+  }
+
+  private static func jsonReason(_ error: Error) -> String {
+    let nsError = error as NSError
+    if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+    return "malformed"
+  }
+}

@@ -1,0 +1,25 @@
+/// One catalogue entry: what a device is and how often its task runs.
+public struct DeviceSpec: Hashable, Sendable {
+  public var id: DeviceID
+  public var name: String
+  public var kind: DeviceKind
+  public var ratedWatts: Double
+  /// Seconds between two readings.
+  public var period: Double
+  /// FreeRTOS-style priority: higher runs first when tasks are due together.
+  public var priority: Int
+
+  public init(
+    id: DeviceID, name: String, kind: DeviceKind, ratedWatts: Double, period: Double = 1,
+    priority: Int = 1
+  ) {
+    self.id = id
+    self.name = name
+    self.kind = kind
+    self.ratedWatts = ratedWatts
+    self.period = period
+    self.priority = priority
+  }
+
+  public var periodDuration: Duration { .nanoseconds(Int64((period * 1e9).rounded())) }
+}

@@ -1,0 +1,131 @@
+import EnergyCore
+
+/// An off-screen grid of cells that widgets draw into. The terminal diffs two of them and writes
+/// only what changed; tests read `lines`.
+public struct ScreenBuffer: Equatable, Sendable {
+  public let width: Int
+  public let height: Int
+  public private(set) var cells: [Cell]
+
+  public init(width: Int, height: Int, fill: Cell = .blank) {
+    self.width = max(0, width)
+    self.height = max(0, height)
+    self.cells = Array(repeating: fill, count: self.width * self.height)
+  }
+
+  public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+  public subscript(x: Int, y: Int) -> Cell {
+    get { cells[y * width + x] }
+    set { cells[y * width + x] = newValue }
+  }
+
+  @inline(__always)
+  public mutating func put(_ scalar: Unicode.Scalar, x: Int, y: Int, style: CellStyle) {
+    guard x >= 0, y >= 0, x < width, y < height else { return }
+    cells[y * width + x] = Cell(scalar, style: style)
+  }
+
+  /// Writes `text` from (x, y), clipped to `maxWidth` columns and the buffer; returns columns used.
+  /// Text cut short ends in `…` so a truncated name never reads as a whole one.
+  @discardableResult
+  public mutating func write(
+    _ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int = .max
+  ) -> Int {
+    guard y >= 0, y < height, x < width else { return 0 }
+    let limit = min(maxWidth, width - x)
+    guard limit > 0 else { return 0 }
+    var column = 0
+    var scalars = text.unicodeScalars.makeIterator()
+    var pending = scalars.next()
+    while let scalar = pending, column < limit {
+      pending = scalars.next()
+      let isCut = column == limit - 1 && pending != nil
+      put(isCut ? "…" : scalar, x: x + column, y: y, style: style)
+      column += 1
+    }
+    return column
+  }
+
+  /// Writes ASCII bytes right-aligned in a field of `width` columns ending before `x + width`.
+  public mutating func writeRightAligned(
+    _ bytes: [UInt8], x: Int, y: Int, width fieldWidth: Int, style: CellStyle
+  ) {
+    let shown = min(bytes.count, fieldWidth)
+    let start = x + fieldWidth - shown
+    for index in 0..<shown {
+      put(Unicode.Scalar(bytes[bytes.count - shown + index]), x: start + index, y: y, style: style)
+    }
+  }
+
+  /// Writes a number with `decimals` places right-aligned, or `-` when there is none yet.
+  public mutating func writeNumber(
+    _ value: Double?, decimals: Int, x: Int, y: Int, width fieldWidth: Int, style: CellStyle,
+    scratch: inout [UInt8]
+  ) {
+    scratch.removeAll(keepingCapacity: true)
+    if let value {
+      FixedPoint.append(value, decimals: decimals, to: &scratch)
+    } else {
+      scratch.append(UInt8(ascii: "-"))
+    }
+    writeRightAligned(scratch, x: x, y: y, width: fieldWidth, style: style)
+  }
+
+  public mutating func fill(_ rect: Rect, with cell: Cell) {
+    let x0 = max(0, rect.x)
+    let x1 = min(width, rect.maxX)
+    let y0 = max(0, rect.y)
+    let y1 = min(height, rect.maxY)
+    guard x0 < x1, y0 < y1 else { return }
+    for y in y0..<y1 {
+      let row = y * width
+      for x in x0..<x1 { cells[row + x] = cell }
+    }
+  }
+
+  /// Sets the style of every cell in `rect`, keeping the characters.
+  public mutating func restyle(_ rect: Rect, style: CellStyle) {
+    let x0 = max(0, rect.x)
+    let x1 = min(width, rect.maxX)
+    let y0 = max(0, rect.y)
+    let y1 = min(height, rect.maxY)
+    guard x0 < x1, y0 < y1 else { return }
+    for y in y0..<y1 {
+      for x in x0..<x1 { cells[y * width + x].style = style }
+    }
+  }
+
+  /// Draws a single-line box around `rect` with an optional title in the top edge.
+  public mutating func drawBox(_ rect: Rect, title: String? = nil, style: CellStyle) {
+    guard rect.width >= 2, rect.height >= 2 else { return }
+    fill(rect, with: Cell(" ", style: style))
+    for x in (rect.x + 1)..<(rect.maxX - 1) {
+      put("─", x: x, y: rect.y, style: style)
+      put("─", x: x, y: rect.maxY - 1, style: style)
+    }
+    for y in (rect.y + 1)..<(rect.maxY - 1) {
+      put("│", x: rect.x, y: y, style: style)
+      put("│", x: rect.maxX - 1, y: y, style: style)
+    }
+    put("┌", x: rect.x, y: rect.y, style: style)
+    put("┐", x: rect.maxX - 1, y: rect.y, style: style)
+    put("└", x: rect.x, y: rect.maxY - 1, style: style)
+    put("┘", x: rect.maxX - 1, y: rect.maxY - 1, style: style)
+    if let title {
+      write(" \(title) ", x: rect.x + 2, y: rect.y, style: style, maxWidth: rect.width - 4)
+    }
+  }
+
+  /// The text of every row, trailing blanks kept, for tests and headless snapshots.
+  public var lines: [String] {
+    (0..<height).map { y in
+      var line = String.UnicodeScalarView()
+      for x in 0..<width { line.append(cells[y * width + x].scalar) }
+      return String(line)
+    }
+  }
+
+  /// The whole screen as text, one line per row.
+  public var text: String { lines.joined(separator: "\n") }
+}

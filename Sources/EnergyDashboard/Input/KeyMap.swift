@@ -1,0 +1,91 @@
+import EnergyCore
+import EnergySimulation
+
+/// Turns a key into a view change and, where needed, a command for the monitor.
+public enum KeyMap {
+  /// Applies `key` to `state` and returns the command it triggers, if any.
+  public static func handle(
+    _ key: Key, state: inout DashboardViewState, devices: [DeviceID]
+  ) -> DashboardCommand? {
+    if key == .controlC || key == .character("q") { return .quit }
+    if let cursor = state.faultMenuCursor {
+      return handleFaultMenu(key, cursor: cursor, state: &state, devices: devices)
+    }
+    if state.showHelp, key == .escape || key == .character("?") {
+      state.showHelp = false
+      return nil
+    }
+    switch key {
+    case .character("p"):
+      return .togglePause
+    case .character(" "):
+      state.frozen.toggle()
+      state.message = state.frozen ? "display frozen: data keeps flowing (space to unfreeze)" : nil
+    case .character("f"):
+      if !devices.isEmpty { state.faultMenuCursor = 0 }
+    case .up, .character("k"):
+      state.selected = max(0, state.selected - 1)
+    case .down, .character("j"):
+      state.selected = min(max(0, devices.count - 1), state.selected + 1)
+    case .character("w"):
+      state.window = state.window == .sinceStart ? .lastMinute : .sinceStart
+    case .character("t"):
+      state.showTasks.toggle()
+    case .character("e"):
+      return .export
+    case .character("?"), .character("h"):
+      state.showHelp = true
+    case .escape:
+      state.message = nil
+    default:
+      break
+    }
+    return nil
+  }
+
+  private static func handleFaultMenu(
+    _ key: Key, cursor: Int, state: inout DashboardViewState, devices: [DeviceID]
+  ) -> DashboardCommand? {
+    let entries = DashboardViewState.faultMenuEntries
+    var choice: Int?
+    switch key {
+    case .up, .character("k"):
+      state.faultMenuCursor = (cursor + entries.count - 1) % entries.count
+    case .down, .character("j"):
+      state.faultMenuCursor = (cursor + 1) % entries.count
+    case .enter:
+      choice = cursor
+    case .character(let c) where c.wholeNumberValue.map { (1...entries.count).contains($0) } == true:
+      choice = c.wholeNumberValue! - 1
+    case .escape, .character("f"):
+      state.faultMenuCursor = nil
+    default:
+      break
+    }
+    guard let choice, devices.indices.contains(state.selected) else { return nil }
+    state.faultMenuCursor = nil
+    let device = devices[state.selected]
+    switch entries[choice] {
+    case .inject(let fault):
+      state.message = "injected \(fault.rawValue) into \(device)"
+      return .inject(fault, device)
+    case .clear:
+      state.message = "cleared faults on \(device)"
+      return .clearFaults(device)
+    }
+  }
+
+  /// Every key with its meaning, for the help overlay and the footer.
+  public static let help: [(keys: String, action: String)] = [
+    ("p", "pause / resume the device tasks"),
+    ("space", "freeze / unfreeze the display (data keeps flowing)"),
+    ("f", "fault menu for the selected device"),
+    ("↑ ↓  k j", "select a device"),
+    ("w", "statistics: since start / last 60 s"),
+    ("t", "show / hide the tasks panel"),
+    ("e", "export a CSV snapshot of this session"),
+    ("?", "show / hide this help"),
+    ("esc", "close a menu or dismiss the message"),
+    ("q  Ctrl-C", "quit (CSV flushed)"),
+  ]
+}

@@ -1,0 +1,37 @@
+import EnergyCore
+import EnergyPipeline
+
+/// A snapshot of everything the screen shows. The screen is a pure function of this and the
+/// view state, so rendering never waits on data collection.
+public struct DashboardModel: Sendable {
+  public var nowMs: Int64
+  public var uptime: Duration
+  public var paused: Bool
+  public var devices: [DeviceRow]
+  public var tasks: [TaskRow]
+  public var csv: CSVLogStatus
+  /// Published onto the bus since start.
+  public var published: Int
+  /// Per-consumer bus counts; any `dropped` above zero is shown in the header.
+  public var consumers: [BusSubscription.Stats]
+
+  public init(
+    nowMs: Int64, uptime: Duration = .zero, paused: Bool = false, devices: [DeviceRow],
+    tasks: [TaskRow] = [], csv: CSVLogStatus = CSVLogStatus(), published: Int = 0,
+    consumers: [BusSubscription.Stats] = []
+  ) {
+    self.nowMs = nowMs
+    self.uptime = uptime
+    self.paused = paused
+    self.devices = devices
+    self.tasks = tasks
+    self.csv = csv
+    self.published = published
+    self.consumers = consumers
+  }
+
+  public var busDropped: Int { consumers.reduce(0) { $0 + $1.dropped } }
+  /// Sum of every device's latest power, in watts.
+  public var totalPower: Double { devices.reduce(0) { $0 + ($1.current ?? 0) } }
+  public var totalKWh: Double { devices.reduce(0) { $0 + $1.sinceStartKWh } }
+}

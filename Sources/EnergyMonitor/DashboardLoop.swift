@@ -1,0 +1,57 @@
+import EnergyCore
+import EnergyDashboard
+
+/// The interactive screen: reads keys as they come, redraws at the refresh rate (or at once after
+/// a key), and returns when the user quits or the task is cancelled.
+public struct DashboardLoop<C: Clock> where C.Duration == Duration {
+  public let runtime: MonitorRuntime<C>
+  public let refreshHz: Double
+  /// How often pending keys are read between frames.
+  public var inputPollInterval: Duration = .milliseconds(20)
+  /// Checked between polls: a signal or the end of `--duration` ends the loop like `q`.
+  public var shouldStop: @Sendable () -> Bool = { false }
+
+  public init(runtime: MonitorRuntime<C>, refreshHz: Double) {
+    self.runtime = runtime
+    self.refreshHz = refreshHz
+  }
+
+  public func run<T: TerminalBackend>(terminal: inout T) async {
+    let clock = runtime.clock
+    let framePeriod = Duration.seconds(fraction: 1 / refreshHz)
+    let devices = runtime.configuration.catalog.devices.map(\.id)
+    var view = DashboardViewState()
+    var model = runtime.snapshot()
+    var nextFrame = clock.now.advanced(by: framePeriod)
+    var dirty = true
+    while !Task.isCancelled && !shouldStop() {
+      while let key = terminal.readKey() {
+        dirty = true
+        if key == .resize { continue }
+        let command = KeyMap.handle(key, state: &view, devices: devices)
+        if command == .quit { return }
+        if let command, let message = runtime.perform(command) {
+          view.message = message
+          if command == .togglePause { model.paused = runtime.scheduler.control.isPaused }
+        }
+      }
+      if clock.now >= nextFrame {
+        nextFrame = nextFrame.advanced(by: framePeriod)
+        if clock.now >= nextFrame { nextFrame = clock.now.advanced(by: framePeriod) }
+        if view.frozen {
+          model.paused = runtime.scheduler.control.isPaused
+        } else {
+          model = runtime.snapshot()
+        }
+        dirty = true
+      }
+      if dirty {
+        let size = terminal.size
+        terminal.draw(DashboardRenderer.render(model, view: view, width: size.width, height: size.height))
+        dirty = false
+      }
+      let wake = min(nextFrame, clock.now.advanced(by: inputPollInterval))
+      do { try await clock.sleep(until: wake, tolerance: nil) } catch { return }
+    }
+  }
+}

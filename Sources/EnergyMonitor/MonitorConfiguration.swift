@@ -1,0 +1,31 @@
+import EnergyCore
+import Foundation
+
+/// Everything a monitor run needs, already validated: the executable builds it from options.
+public struct MonitorConfiguration: Sendable {
+  public var dataDirectory: String
+  public var catalog: DeviceCatalog
+  public var seed: UInt64
+  /// Redraws per second.
+  public var refreshHz: Double
+  /// Stop after this long; nil runs until quit.
+  public var duration: Duration?
+
+  public init(
+    dataDirectory: String, catalog: DeviceCatalog, seed: UInt64, refreshHz: Double = 4,
+    duration: Duration? = nil
+  ) {
+    self.dataDirectory = dataDirectory
+    self.catalog = catalog
+    self.seed = seed
+    self.refreshHz = refreshHz
+    self.duration = duration
+  }
+
+  public var logsDirectory: String { (dataDirectory as NSString).appendingPathComponent("logs") }
+  public var sensorLogPath: String { (logsDirectory as NSString).appendingPathComponent("sensor_log.csv") }
+  public var commLogPath: String { (logsDirectory as NSString).appendingPathComponent("comm_log.txt") }
+  public var exportsDirectory: String { (dataDirectory as NSString).appendingPathComponent("exports") }
+  /// Used when `--devices` is not given and the file exists.
+  public var defaultCatalogPath: String { (dataDirectory as NSString).appendingPathComponent("devices.json") }
+}

@@ -1,0 +1,50 @@
+import EnergyCore
+
+/// Per-device running statistics for every device seen on the bus. Not thread-safe: one owner
+/// drains a bus subscription into it.
+public struct StatsAggregator: Sendable {
+  private var index: [DeviceID: Int] = [:]
+  public private(set) var devices: [DeviceStatistics] = []
+  private let defaultMaxGapMs: Int64
+  private let windowSeconds: Int
+
+  /// Registers the catalogue's devices up front so they show (with no data yet) in catalogue order.
+  public init(catalog: DeviceCatalog, windowSeconds: Int = 60) {
+    self.defaultMaxGapMs = EnergyIntegrator.gapLimit(period: 1)
+    self.windowSeconds = windowSeconds
+    for spec in catalog.devices {
+      register(spec.id, maxGapMs: EnergyIntegrator.gapLimit(period: spec.period))
+    }
+  }
+
+  public init(defaultMaxGapMs: Int64 = 10_000, windowSeconds: Int = 60) {
+    self.defaultMaxGapMs = defaultMaxGapMs
+    self.windowSeconds = windowSeconds
+  }
+
+  private mutating func register(_ id: DeviceID, maxGapMs: Int64) {
+    index[id] = devices.count
+    devices.append(DeviceStatistics(deviceID: id, maxGapMs: maxGapMs, windowSeconds: windowSeconds))
+  }
+
+  @inline(__always)
+  public mutating func add(_ reading: Reading) {
+    if let position = index[reading.deviceID] {
+      devices[position].add(reading)
+    } else {
+      register(reading.deviceID, maxGapMs: defaultMaxGapMs)
+      devices[devices.count - 1].add(reading)
+    }
+  }
+
+  public mutating func add(contentsOf readings: [Reading]) {
+    for reading in readings { add(reading) }
+  }
+
+  public func statistics(for id: DeviceID) -> DeviceStatistics? {
+    index[id].map { devices[$0] }
+  }
+
+  /// Readings counted over all devices.
+  public var totalCount: Int { devices.reduce(0) { $0 + $1.sinceStart.count } }
+}

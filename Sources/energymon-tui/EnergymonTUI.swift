@@ -1,0 +1,78 @@
+import ArgumentParser
+import EnergyMonitor
+import Foundation
+
+/// `energymon-tui`: options and wiring only; the monitor itself lives in EnergyMonitor.
+@main
+struct EnergymonTUI: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "energymon-tui",
+    abstract: "Simulated smart-home appliances with a live terminal dashboard and a CSV log.",
+    discussion: """
+      Runs the appliance tasks in the catalogue (default: AC001, WM002, FR003), logs every reading \
+      to <data-dir>/logs/sensor_log.csv and shows live statistics. Without a terminal (or with \
+      --headless) readings are printed as CSV lines and a summary goes to stderr every 10 s.
+      Keys: p pause, space freeze, f faults, ↑/↓ select, w window, t tasks, e export, ? help, q quit.
+      """,
+    subcommands: [Export.self])
+
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for logs, exports and devices.json.", valueName: "dir"))
+  var dataDirectory = "data"
+
+  @Option(help: ArgumentHelp("Device catalogue (JSON). Default: <data-dir>/devices.json if present, else the three built-in appliances.", valueName: "file"))
+  var devices: String?
+
+  @Option(help: ArgumentHelp("Seconds between readings of every device, overriding the catalogue (decimals allowed, e.g. 0.05).", valueName: "seconds"))
+  var interval: Double?
+
+  @Option(help: ArgumentHelp("Seed for the simulation: the same seed and interval give the same power sequence per device.", valueName: "n"))
+  var seed: UInt64?
+
+  @Option(help: ArgumentHelp("Screen redraws per second.", valueName: "hz"))
+  var refresh: Double = 4
+
+  @Flag(help: "No terminal UI: print each reading as a CSV line on stdout and a summary on stderr every 10 s.")
+  var headless = false
+
+  @Option(help: ArgumentHelp("Stop after this many seconds (decimals allowed) and exit 0.", valueName: "seconds"))
+  var duration: Double?
+
+  func run() async throws {
+    var options = MonitorOptions()
+    options.dataDirectory = dataDirectory
+    options.devicesFile = devices
+    options.interval = interval
+    options.seed = seed
+    options.refresh = refresh
+    options.duration = duration
+    let configuration = try options.resolve()
+    await MonitorLauncher(configuration: configuration, headless: headless).run()
+  }
+
+  /// Parses and runs with this project's exit statuses: 0 for success and help, 2 for usage and
+  /// configuration errors, each reported as one line.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let error as ConfigurationError {
+      failUsage(error.message)
+    } catch {
+      if exitCode(for: error) == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+      failUsage(message(for: error))
+    }
+  }
+
+  static func failUsage(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("energymon-tui: \(message)\n".utf8))
+    Foundation.exit(2)
+  }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import EnergyCore
+import EnergyMonitor
+import EnergyPipeline
+import Foundation
+
+/// `energymon-tui export`: copies the whole sensor log into a CSV file plus a summary beside it.
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Export every reading in <data-dir>/logs/sensor_log.csv to a CSV file and write <file>-summary.csv beside it.")
+
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder holding logs/sensor_log.csv.", valueName: "dir"))
+  var dataDirectory = "data"
+
+  @Option(help: ArgumentHelp("The CSV file to write (device_id,timestamp,power).", valueName: "file"))
+  var out: String
+
+  func run() throws {
+    var options = MonitorOptions()
+    options.dataDirectory = dataDirectory
+    let configuration = MonitorConfiguration(dataDirectory: dataDirectory, catalog: .defaults, seed: 0)
+    guard FileManager.default.fileExists(atPath: configuration.sensorLogPath) else {
+      throw ConfigurationError("no sensor log at \(configuration.sensorLogPath)")
+    }
+    let catalog = (try? DeviceCatalog.load(path: configuration.defaultCatalogPath)) ?? .defaults
+    let exporter = CSVExporter(gapLimit: MonitorRuntime<ContinuousClock>.gapLimits(catalog))
+    do {
+      let result = try exporter.export(logPath: configuration.sensorLogPath, to: out)
+      var line = "exported \(result.rows) readings of \(result.devices) devices to \(result.readingsPath); summary in \(result.summaryPath)"
+      if result.skippedLines > 0 { line += " (\(result.skippedLines) malformed lines skipped)" }
+      print(line)
+    } catch {
+      throw ConfigurationError("export failed: \(error.message)")
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import CursesTerminal
+import EnergyMonitor
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Chooses the terminal UI or headless output, starts the runtime, and stops everything the same
+/// way for `q`, Ctrl-C, SIGTERM and the end of `--duration`.
+struct MonitorLauncher {
+  let configuration: MonitorConfiguration
+  let headless: Bool
+
+  func run() async {
+    let clock = ContinuousClock()
+    let runtime = MonitorRuntime(configuration: configuration, clock: clock)
+    let stop = StopRequest()
+    let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { stop.request() }
+    signal(SIGPIPE, SIG_IGN)
+    defer { signals.cancel() }
+
+    var terminal: CursesTerminal?
+    if !headless {
+      if isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
+        StandardStream.error.write("energymon-tui: not a terminal; running headless (use --headless to silence this)\n")
+      } else {
+        switch CursesTerminal.open(useColor: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
+        case .success(let opened): terminal = opened
+        case .failure(let error):
+          StandardStream.error.write("energymon-tui: \(error.message); running headless\n")
+        }
+      }
+    }
+    let printer =
+      terminal == nil
+      ? HeadlessPrinter(
+        runtime: runtime, writeOut: { StandardStream.output.write($0) },
+        writeErr: { StandardStream.error.write($0) }) : nil
+
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await runtime.run() }
+      if let printer { group.addTask { await printer.run() } }
+      if let duration = configuration.duration {
+        group.addTask {
+          try? await clock.sleep(for: duration)
+          stop.request()
+        }
+      }
+      if var screen = terminal {
+        var loop = DashboardLoop(runtime: runtime, refreshHz: configuration.refreshHz)
+        loop.shouldStop = { stop.isRequested }
+        await loop.run(terminal: &screen)
+      } else {
+        while !stop.isRequested {
+          try? await clock.sleep(for: .milliseconds(50))
+        }
+      }
+      group.cancelAll()
+    }
+    terminal?.close()
+    printer?.finish()
+  }
+}
