@@ -142,7 +142,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()
-        return "exported \(result.rows) readings to \(result.readingsPath) (+ -summary.csv)"
+        return "exported \(result.rows) readings to \(result.readingsPath) and \(result.summaryPath)"
       } catch {
         return "export failed: \(error.message)"
       }

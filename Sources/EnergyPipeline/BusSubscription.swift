@@ -8,6 +8,13 @@ public final class BusSubscription: Sendable {
     public var delivered: Int
     public var dropped: Int
     public var queued: Int
+
+    public init(name: String, delivered: Int, dropped: Int, queued: Int) {
+      self.name = name
+      self.delivered = delivered
+      self.dropped = dropped
+      self.queued = queued
+    }
   }
 
   private struct State {

@@ -17,7 +17,7 @@ public enum DeviceColumn: CaseIterable, Sendable {
 
   public var width: Int {
     switch self {
-    case .id: 6
+    case .id: 5
     case .name: 15
     case .now, .avg, .min, .max: 7
     case .kwh: 8

@@ -11,10 +11,10 @@ public struct FooterBar {
     guard area.height >= 1 else { return }
     var x = area.x + 1
     for (key, action) in Self.keys {
-      let needed = key.unicodeScalars.count + action.count + 3
+      let needed = key.unicodeScalars.count + action.count + 1
       guard x + needed <= area.maxX else { break }
       x += buffer.write(key, x: x, y: area.y, style: .key)
-      x += buffer.write(" \(action)  ", x: x, y: area.y, style: .dim)
+      x += buffer.write(" \(action) ", x: x, y: area.y, style: .dim)
     }
   }
 }

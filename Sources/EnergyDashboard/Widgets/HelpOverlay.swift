@@ -4,7 +4,7 @@ public struct HelpOverlay {
 
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     let entries = KeyMap.help
-    let box = area.centered(width: 64, height: entries.count + 4)
+    let box = area.centered(width: 68, height: entries.count + 4)
     buffer.drawBox(box, title: "help", style: .overlay)
     for (index, entry) in entries.enumerated() {
       let y = box.y + 1 + index

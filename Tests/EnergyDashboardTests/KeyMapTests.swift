@@ -1,0 +1,44 @@
+import EnergyCore
+import EnergyDashboard
+import Testing
+
+@Suite struct KeyMapTests {
+  let devices = ["AC001", "WM002", "FR003"].map { DeviceID($0)! }
+
+  func press(_ keys: [Key], _ state: inout DashboardViewState) -> [DashboardCommand] {
+    keys.compactMap { KeyMap.handle($0, state: &state, devices: devices) }
+  }
+
+  @Test func quitPauseAndExportAreCommands() {
+    var state = DashboardViewState()
+    #expect(press([.character("p"), .character("e"), .character("q")], &state) == [.togglePause, .export, .quit])
+    #expect(press([.controlC], &state) == [.quit])
+  }
+
+  @Test func selectionMovesWithArrowsAndVimKeysWithinBounds() {
+    var state = DashboardViewState()
+    _ = press([.down, .character("j"), .down, .down], &state)
+    #expect(state.selected == 2)
+    _ = press([.up, .character("k"), .character("k")], &state)
+    #expect(state.selected == 0)
+  }
+
+  @Test func theFaultMenuInjectsIntoTheSelectedDevice() {
+    var state = DashboardViewState()
+    _ = press([.down, .character("f")], &state)
+    #expect(state.faultMenuCursor == 0)
+    #expect(press([.down, .down, .enter], &state) == [.inject(.dropout, devices[1])])
+    #expect(state.faultMenuCursor == nil)
+    #expect(press([.character("f"), .character("5")], &state) == [.clearFaults(devices[1])])
+    _ = press([.character("f"), .escape], &state)
+    #expect(state.faultMenuCursor == nil)
+  }
+
+  @Test func viewTogglesChangeOnlyTheView() {
+    var state = DashboardViewState()
+    #expect(press([.character(" "), .character("w"), .character("t"), .character("?")], &state).isEmpty)
+    #expect(state.frozen && state.window == .lastMinute && state.showTasks && state.showHelp)
+    _ = press([.escape], &state)
+    #expect(!state.showHelp)
+  }
+}
