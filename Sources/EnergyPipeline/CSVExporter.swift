@@ -37,12 +37,8 @@ public struct CSVExporter: Sendable {
   ) throws(CSVExportError) -> Result {
     let summaryPath = Self.summaryPath(for: readingsPath)
     let directory = (readingsPath as NSString).deletingLastPathComponent
-    do {
-      if !directory.isEmpty {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-      }
-    } catch {
-      throw CSVExportError(message: "\(directory): cannot create folder")
+    if let failure = CSVLogSink.makeDirectories(directory) {
+      throw CSVExportError(message: "\(directory): cannot create folder (\(failure))")
     }
     guard FileManager.default.createFile(atPath: readingsPath, contents: nil),
       let output = FileHandle(forWritingAtPath: readingsPath)

@@ -109,13 +109,8 @@ public final class CSVLogSink: Sendable {
       state.fd = -1
     }
     let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty {
-      do {
-        try FileManager.default.createDirectory(
-          atPath: directory, withIntermediateDirectories: true)
-      } catch {
-        throw CSVLogError(message: "\(directory): cannot create folder (\(Self.reason(error)))")
-      }
+    if let failure = Self.makeDirectories(directory) {
+      throw CSVLogError(message: "\(directory): cannot create folder (\(failure))")
     }
     let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw CSVLogError(message: "\(path): \(String(cString: strerror(errno)))") }
@@ -164,15 +159,28 @@ public final class CSVLogSink: Sendable {
     if state.scratch.count > 4 << 20 { state.scratch = [] }
   }
 
+  /// `mkdir -p` that reports the system's reason (`Not a directory`, `No space left on device`).
+  public static func makeDirectories(_ directory: String) -> String? {
+    guard !directory.isEmpty else { return nil }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+      return isDirectory.boolValue ? nil : String(cString: strerror(ENOTDIR))
+    }
+    if let failure = makeDirectories((directory as NSString).deletingLastPathComponent) {
+      return failure
+    }
+    if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+      return String(cString: strerror(errno))
+    }
+    return nil
+  }
+
   static func reason(_ error: Error) -> String {
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain
     {
       return String(cString: strerror(Int32(underlying.code)))
-    }
-    if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileWriteFileExistsError {
-      return "a file is in the way"
     }
     return nsError.localizedDescription
   }

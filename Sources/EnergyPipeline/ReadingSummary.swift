@@ -22,11 +22,11 @@ public struct ReadingSummary: Sendable {
 
   public var deviceCount: Int { order.count }
 
-  /// The summary file's bytes: header plus one line per device in first-seen order.
+  /// The summary file's bytes: header plus one line per device, sorted by id.
   public var csv: String {
     var out: [UInt8] = Array(CSVFormat.summaryHeader.utf8)
     out.append(UInt8(ascii: "\n"))
-    for id in order {
+    for id in order.sorted() {
       guard let row = rows[id] else { continue }
       out.append(contentsOf: id.rawValue.utf8)
       for (value, decimals) in [

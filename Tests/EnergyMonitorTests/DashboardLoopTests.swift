@@ -1,0 +1,110 @@
+import EnergyCore
+import EnergyDashboard
+import EnergyMonitor
+import Foundation
+import Testing
+
+/// The interactive loop against an in-memory terminal, in virtual time.
+@Suite struct DashboardLoopTests {
+  /// Runtime loops plus the screen loop.
+  let sleepers = runtimeSleepers + 1
+
+  func withDashboard(
+    _ body: (TestTerminal, ManualClock, MonitorRuntime<ManualClock>, TemporaryFolder) async throws -> Void
+  ) async rethrows {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let clock = ManualClock()
+    let runtime = makeRuntime(folder: folder, clock: clock)
+    let terminal = TestTerminal()
+    let monitor = Task { await runtime.run() }
+    let screen = Task {
+      var backend = terminal
+      await DashboardLoop(runtime: runtime, refreshHz: 4).run(terminal: &backend)
+    }
+    await clock.waitForSleepers(sleepers)
+    try await body(terminal, clock, runtime, folder)
+    screen.cancel()
+    monitor.cancel()
+    await screen.value
+    await monitor.value
+  }
+
+  @Test func theScreenShowsLiveFiguresForEveryDevice() async {
+    await withDashboard { terminal, clock, _, _ in
+      await advance(clock, by: .seconds(3), sleepers: sleepers)
+      let lines = terminal.screen
+      #expect(lines[0].contains("12:02:03 UTC  up 00:03  RUNNING"))
+      // 9 readings so far; the log is flushed every 500 ms, so it trails by less than a second.
+      let logged = Int(lines[1].split(separator: " ")[1]) ?? -1
+      #expect((6...9).contains(logged))
+      for id in ["AC001", "WM002", "FR003"] {
+        #expect(lines.contains { $0.contains(id) && $0.contains(" OK") })
+      }
+      #expect(lines.contains { $0.hasPrefix("  ") && $0.contains("▁") || $0.contains("█") })
+    }
+  }
+
+  @Test func keysAreAnsweredWithinOneInputPoll() async {
+    await withDashboard { terminal, clock, runtime, _ in
+      await advance(clock, by: .seconds(1), sleepers: sleepers)
+      terminal.press(.character("p"))
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      #expect(terminal.screen[0].contains("PAUSED"))
+      #expect(runtime.scheduler.control.isPaused)
+      terminal.press(.character("?"))
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      #expect(terminal.screen.contains { $0.contains("─ help ─") })
+    }
+  }
+
+  @Test func freezingKeepsTheDisplayWhileDataKeepsFlowing() async {
+    await withDashboard { terminal, clock, runtime, _ in
+      await advance(clock, by: .seconds(1), sleepers: sleepers)
+      terminal.press(.character(" "))
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      let frozen = terminal.screen
+      #expect(frozen[0].contains("RUNNING FROZEN"))
+      await advance(clock, by: .seconds(3), sleepers: sleepers)
+      #expect(terminal.screen == frozen)
+      #expect(runtime.csvSink.status.written >= 9)
+    }
+  }
+
+  @Test func exportShowsThePathOnScreen() async {
+    await withDashboard { terminal, clock, _, folder in
+      await advance(clock, by: .seconds(2), sleepers: sleepers)
+      terminal.press(.character("e"))
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      let path = folder.file("exports/energy-20250410-120202.csv")
+      #expect(FileManager.default.fileExists(atPath: path))
+      #expect(terminal.screen[22].contains("exported 6 readings to"))
+    }
+  }
+
+  @Test func resizingReflowsWithoutRestart() async {
+    await withDashboard { terminal, clock, _, _ in
+      terminal.resize(width: 20, height: 6)
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      #expect(terminal.screen.contains(" terminal too small "))
+      terminal.resize(width: 100, height: 30)
+      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      #expect(terminal.screen.count == 30)
+      #expect(terminal.screen[0].unicodeScalars.count == 100)
+      #expect(terminal.screen[2].contains("MIN W"))
+    }
+  }
+
+  @Test func quitEndsTheLoop() async {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let clock = ManualClock()
+    let runtime = makeRuntime(folder: folder, clock: clock)
+    let terminal = TestTerminal()
+    terminal.press(.character("q"))
+    var backend = terminal
+    // Returns without any time passing: the key is read before the first sleep.
+    await DashboardLoop(runtime: runtime, refreshHz: 4).run(terminal: &backend)
+    #expect(clock.now.offset == .zero)
+  }
+}
