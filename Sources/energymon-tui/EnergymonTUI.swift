@@ -16,30 +16,29 @@ struct EnergymonTUI: AsyncParsableCommand {
       """,
     subcommands: [Export.self])
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for logs, exports and devices.json.", valueName: "dir"))
-  var dataDirectory = "data"
+  @OptionGroup var data: DataDirectoryOption
 
   @Option(help: ArgumentHelp("Device catalogue (JSON). Default: <data-dir>/devices.json if present, else the three built-in appliances.", valueName: "file"))
   var devices: String?
 
-  @Option(help: ArgumentHelp("Seconds between readings of every device, overriding the catalogue (decimals allowed, e.g. 0.05).", valueName: "seconds"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between readings of every device, overriding the catalogue (decimals allowed, e.g. 0.05).", valueName: "seconds"))
   var interval: Double?
 
-  @Option(help: ArgumentHelp("Seed for the simulation: the same seed and interval give the same power sequence per device.", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Seed for the simulation: the same seed and interval give the same power sequence per device.", valueName: "n"))
   var seed: UInt64?
 
-  @Option(help: ArgumentHelp("Screen redraws per second.", valueName: "hz"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Screen redraws per second.", valueName: "hz"))
   var refresh: Double = 4
 
   @Flag(help: "No terminal UI: print each reading as a CSV line on stdout and a summary on stderr every 10 s.")
   var headless = false
 
-  @Option(help: ArgumentHelp("Stop after this many seconds (decimals allowed) and exit 0.", valueName: "seconds"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds (decimals allowed) and exit 0.", valueName: "seconds"))
   var duration: Double?
 
   func run() async throws {
     var options = MonitorOptions()
-    options.dataDirectory = dataDirectory
+    options.dataDirectory = data.dataDirectory
     options.devicesFile = devices
     options.interval = interval
     options.seed = seed

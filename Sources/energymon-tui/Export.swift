@@ -9,16 +9,13 @@ struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Export every reading in <data-dir>/logs/sensor_log.csv to a CSV file and write <file>-summary.csv beside it.")
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder holding logs/sensor_log.csv.", valueName: "dir"))
-  var dataDirectory = "data"
+  @OptionGroup var data: DataDirectoryOption
 
   @Option(help: ArgumentHelp("The CSV file to write (device_id,timestamp,power).", valueName: "file"))
   var out: String
 
   func run() throws {
-    var options = MonitorOptions()
-    options.dataDirectory = dataDirectory
-    let configuration = MonitorConfiguration(dataDirectory: dataDirectory, catalog: .defaults, seed: 0)
+    let configuration = MonitorConfiguration(dataDirectory: data.dataDirectory, catalog: .defaults, seed: 0)
     guard FileManager.default.fileExists(atPath: configuration.sensorLogPath) else {
       throw ConfigurationError("no sensor log at \(configuration.sensorLogPath)")
     }

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `--data-dir`, shared by the monitor and `export` so it can be given before or after `export`.
+struct DataDirectoryOption: ParsableArguments {
+  @Option(
+    name: .customLong("data-dir"),
+    help: ArgumentHelp("Folder for logs/, exports/ and devices.json.", valueName: "dir"))
+  var dataDirectory = "data"
+}

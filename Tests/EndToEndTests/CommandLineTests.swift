@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The binary without a terminal: headless output, reproducibility, exit statuses, export.
+@Suite struct CommandLineTests {
+  func powerColumns(_ csv: String) -> [String: [Substring]] {
+    Dictionary(grouping: csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }) { String($0[0]) }
+      .mapValues { $0.map { $0[2] } }
+  }
+
+  @Test func headlessPrintsEveryLoggedReadingAndStopsAfterTheDuration() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let result = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "1", "--interval", "0.05"])
+    #expect(result.status == 0)
+    let log = try #require(folder.read("logs/sensor_log.csv"))
+    #expect(log == "device_id,timestamp,power\n" + result.stdout)
+    let rows = result.stdout.split(separator: "\n")
+    #expect(rows.count >= 45)
+    #expect(rows.allSatisfy { $0.range(of: #"^(AC001|WM002|FR003),\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d+\.\d$"#, options: .regularExpression) != nil })
+    #expect(result.stderr.contains("-- summary after 1 s"))
+  }
+
+  @Test func theSameSeedGivesTheSamePowerSequence() throws {
+    func run(seed: String) throws -> [String: [Substring]] {
+      let folder = TemporaryFolder()
+      defer { folder.cleanUp() }
+      _ = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "0.6", "--interval", "0.05", "--seed", seed])
+      return powerColumns(folder.read("logs/sensor_log.csv") ?? "")
+    }
+    let first = try run(seed: "42")
+    let second = try run(seed: "42")
+    let other = try run(seed: "43")
+    for id in ["AC001", "WM002", "FR003"] {
+      let common = min(first[id]?.count ?? 0, second[id]?.count ?? 0)
+      #expect(common >= 8)
+      #expect(first[id]?.prefix(common) == second[id]?.prefix(common))
+      #expect(first[id]?.prefix(common) != other[id]?.prefix(common))
+    }
+  }
+
+  @Test func sigtermFlushesAndExitsZero() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let running = try startProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--interval", "0.05"])
+    #expect(eventually { running.stdoutSoFar.split(separator: "\n").count >= 10 })
+    kill(running.pid, SIGTERM)
+    let result = running.wait(timeout: 10)
+    #expect(result.status == 0)
+    #expect(folder.read("logs/sensor_log.csv") == "device_id,timestamp,power\n" + result.stdout)
+  }
+
+  @Test func withoutATerminalItFallsBackToHeadless() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let result = try runProcess(binaryPath, ["--data-dir", folder.path, "--duration", "0.3", "--interval", "0.1"])
+    #expect(result.status == 0)
+    #expect(result.stderr.hasPrefix("energymon-tui: not a terminal; running headless"))
+    #expect(result.stdout.contains("AC001,"))
+  }
+
+  @Test(arguments: [
+    (["--interval", "0"], "energymon-tui: --interval must be a positive number of seconds (got 0.0)\n"),
+    (["--interval", "abc"], "energymon-tui: The value 'abc' is invalid for '--interval <seconds>'\n"),
+    (["--refresh", "-1"], "energymon-tui: --refresh must be above 0 and at most 60 redraws per second (got -1.0)\n"),
+    (["--bogus"], "energymon-tui: Unknown option '--bogus'\n"),
+    (["--devices", "/nonexistent.json"], "energymon-tui: devices file /nonexistent.json: not found\n"),
+  ])
+  func usageErrorsExitTwoWithOneLine(arguments: [String], message: String) throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let result = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path] + arguments)
+    #expect(result.status == 2)
+    #expect(result.stderr == message)
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func badDevicesFilesExitTwoNamingTheProblem() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let cases: [(String, String)] = [
+      ("{ devices: ", "not valid JSON"),
+      (#"{"devices":[{"id":"X1","kind":"toaster"}]}"#, "devices[0].kind: unknown kind \"toaster\""),
+      (#"[{"id":"A","kind":"refrigerator"},{"id":"A","kind":"refrigerator"}]"#, "devices[1].id: duplicate id \"A\""),
+      (#"[{"id":"A","kind":"refrigerator","period":-1}]"#, "devices[0].period: -1.0 must be above 0"),
+    ]
+    for (json, expected) in cases {
+      let file = folder.file("devices.json")
+      try json.write(toFile: file, atomically: true, encoding: .utf8)
+      let result = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "0.1"])
+      #expect(result.status == 2)
+      #expect(result.stderr.hasPrefix("energymon-tui: devices file \(file): "))
+      #expect(result.stderr.contains(expected), "stderr: \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+  }
+
+  @Test func anUnwritableDataDirExitsTwo() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let blocker = folder.file("plain-file")
+    #expect(FileManager.default.createFile(atPath: blocker, contents: Data()))
+    let result = try runProcess(binaryPath, ["--headless", "--data-dir", blocker + "/data", "--duration", "0.1"])
+    #expect(result.status == 2)
+    #expect(result.stderr == "energymon-tui: data dir \(blocker)/data is not writable: \(blocker)/data/logs: cannot create folder (Not a directory)\n")
+  }
+
+  @Test func helpDocumentsEveryOption() throws {
+    let result = try runProcess(binaryPath, ["--help"])
+    #expect(result.status == 0)
+    for option in ["--data-dir", "--devices", "--interval", "--seed", "--refresh", "--headless", "--duration", "export"] {
+      #expect(result.stdout.contains(option), "help mentions \(option)")
+    }
+  }
+
+  @Test func exportCopiesTheLogAndWritesASummary() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    _ = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "0.5", "--interval", "0.1"])
+    _ = try runProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "0.5", "--interval", "0.1"])
+    let out = folder.file("out/all.csv")
+    let result = try runProcess(binaryPath, ["export", "--data-dir", folder.path, "--out", out])
+    #expect(result.status == 0)
+    let log = try #require(folder.read("logs/sensor_log.csv"))
+    #expect(log.components(separatedBy: "device_id").count == 2, "one header across runs")
+    #expect(folder.read("out/all.csv") == log)
+    let summary = folder.lines("out/all-summary.csv")
+    #expect(summary.first == "device_id,count,avg,min,max,kwh")
+    let counts = summary.dropFirst().map { Int($0.split(separator: ",")[1]) ?? 0 }.reduce(0, +)
+    #expect(counts == log.split(separator: "\n").count - 1)
+    #expect(result.stdout.hasPrefix("exported \(counts) readings of 3 devices to \(out)"))
+
+    let missing = try runProcess(binaryPath, ["export", "--data-dir", folder.file("nothing"), "--out", out])
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "energymon-tui: no sensor log at \(folder.file("nothing"))/logs/sensor_log.csv\n")
+  }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// The built `energymon-tui`, next to this test bundle in the build folder.
+let binaryPath: String = {
+  let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    ?? CommandLine.arguments[0]
+  return ((testBinary as NSString).deletingLastPathComponent as NSString)
+    .appendingPathComponent("energymon-tui")
+}()
+
+/// A fresh data folder, removed by `cleanUp`.
+struct TemporaryFolder {
+  let path: String
+
+  init() {
+    path = (NSTemporaryDirectory() as NSString).appendingPathComponent("energymon-e2e-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
+  func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
+  func lines(_ relative: String) -> [Substring] { read(relative)?.split(separator: "\n") ?? [] }
+  func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// What a finished process left behind.
+struct ProcessResult {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+/// Runs a command to completion, killing it if it outlives `timeout` seconds.
+@discardableResult
+func runProcess(
+  _ executable: String, _ arguments: [String], timeout: Double = 30, detached: Bool = false
+) throws -> ProcessResult {
+  let running = try RunningProcess(executable, arguments, detached: detached)
+  return running.wait(timeout: timeout)
+}
+
+/// A child process with its output collected in the background.
+final class RunningProcess: @unchecked Sendable {
+  let process = Process()
+  private let out = Pipe()
+  private let err = Pipe()
+  private let lock = NSLock()
+  private var outData = Data()
+  private var errData = Data()
+
+  /// With `detached`, output goes to /dev/null: for commands that leave a daemon holding the pipes.
+  init(_ executable: String, _ arguments: [String], detached: Bool = false) throws {
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = detached ? FileHandle.nullDevice : out
+    process.standardError = detached ? FileHandle.nullDevice : err
+    process.standardInput = FileHandle.nullDevice
+    if detached {
+      try? out.fileHandleForWriting.close()
+      try? err.fileHandleForWriting.close()
+    }
+    out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+      let data = handle.availableData
+      self?.lock.withLock { self?.outData.append(data) }
+    }
+    err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+      let data = handle.availableData
+      self?.lock.withLock { self?.errData.append(data) }
+    }
+    try process.run()
+  }
+
+  var pid: Int32 { process.processIdentifier }
+  var stdoutSoFar: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
+
+  func wait(timeout: Double) -> ProcessResult {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning {
+      kill(pid, SIGKILL)
+      process.waitUntilExit()
+    }
+    out.fileHandleForReading.readabilityHandler = nil
+    err.fileHandleForReading.readabilityHandler = nil
+    let restOut = out.fileHandleForReading.readDataToEndOfFile()
+    let restErr = err.fileHandleForReading.readDataToEndOfFile()
+    return lock.withLock {
+      outData.append(restOut)
+      errData.append(restErr)
+      return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+    }
+  }
+}
+
+func startProcess(_ executable: String, _ arguments: [String]) throws -> RunningProcess {
+  try RunningProcess(executable, arguments)
+}
+
+/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass; returns whether it held.
+/// This waits on another process reaching a state, bounded in time; it never stands in for a clock.
+func eventually(timeout: Double = 15, _ condition: () -> Bool) -> Bool {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if condition() { return true }
+    usleep(50_000)
+  }
+  return condition()
+}
+
+/// The real binary in a real terminal: a private tmux server, keys in, screen text out.
+/// The server runs in the foreground (`-D`) as our child, so it is stopped by its pid and never
+/// daemonizes with our pipes (which would keep Foundation's `Process` waiting forever).
+final class TmuxSession {
+  let socket = "energymon-e2e-\(UUID().uuidString.prefix(8))"
+  let exitFile: String
+  private let server: RunningProcess
+
+  init(width: Int, height: Int, arguments: [String], exitFile: String, environment: [String: String] = [:]) throws {
+    self.exitFile = exitFile
+    server = try RunningProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-L", socket, "-D"], detached: true)
+    let quoted = ([binaryPath] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+    let command = "env \(exports) \(quoted); echo $? > '\(exitFile)'; sleep 30"
+    let started = eventually(timeout: 10) {
+      (try? runProcess(
+        "/usr/bin/env",
+        ["LC_ALL=C.UTF-8", "tmux", "-L", socket, "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command],
+        timeout: 10).status) == 0
+    }
+    if !started { close() }
+  }
+
+  @discardableResult
+  func tmux(_ arguments: [String]) throws -> String {
+    let result = try runProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-L", socket] + arguments, timeout: 10)
+    return result.stdout
+  }
+
+  var screen: String { (try? tmux(["capture-pane", "-p"])) ?? "" }
+
+  func send(_ keys: String...) { _ = try? tmux(["send-keys"] + keys) }
+
+  func resize(width: Int, height: Int) {
+    _ = try? tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+  }
+
+  /// The pid of the program in the pane's shell, for stopping it by pid.
+  var programPID: Int32? {
+    guard let shell = Int32((try? tmux(["display-message", "-p", "#{pane_pid}"]))?
+      .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    else { return nil }
+    let children = (try? runProcess("/usr/bin/pgrep", ["-P", "\(shell)", "-f", "energymon-tui"]))?.stdout ?? ""
+    return Int32(children.split(separator: "\n").first ?? "")
+  }
+
+  var exitStatus: String? {
+    (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  func close() {
+    if let pid = programPID { kill(pid, SIGKILL) }
+    kill(server.pid, SIGTERM)
+    _ = server.wait(timeout: 5)
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// `energymon-tui` in tmux, driven like a user: keys in, `capture-pane` out.
+@Suite(.serialized) struct TerminalSessionTests {
+  let blocks = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+  func withSession(
+    width: Int = 100, height: Int = 30, arguments: [String] = ["--interval", "0.1"],
+    environment: [String: String] = [:],
+    _ body: (TmuxSession, TemporaryFolder) throws -> Void
+  ) throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let session = try TmuxSession(
+      width: width, height: height, arguments: ["--data-dir", folder.path] + arguments,
+      exitFile: folder.file("exit-status"), environment: environment)
+    defer { session.close() }
+    try body(session, folder)
+  }
+
+  /// Readings counted in the CSV, header excluded.
+  func csvRows(_ folder: TemporaryFolder) -> Int { max(0, folder.lines("logs/sensor_log.csv").count - 1) }
+
+  @Test func theDashboardShowsEveryDeviceWithSparklines() throws {
+    try withSession { session, _ in
+      let shown = eventually {
+        let screen = session.screen
+        return ["AC001", "WM002", "FR003", "RUNNING", "Air conditioner"].allSatisfy(screen.contains)
+          && blocks.contains(where: screen.contains)
+      }
+      #expect(shown, "screen was:\n\(session.screen)")
+    }
+  }
+
+  @Test func pauseStopsTheCSVFromGrowingAndResumeRestartsIt() throws {
+    try withSession(arguments: ["--interval", "0.05"]) { session, folder in
+      #expect(eventually { csvRows(folder) >= 30 })
+      session.send("p")
+      #expect(eventually { session.screen.contains("PAUSED") })
+      // Whatever was produced before the pause is flushed within a second; then nothing more.
+      var settled = -1
+      #expect(eventually {
+        let rows = csvRows(folder)
+        defer { settled = rows }
+        return rows == settled && session.screen.contains("logged \(rows) ")
+      })
+      let uptime = { () -> Int? in
+        guard let range = session.screen.range(of: #"up \d\d:\d\d"#, options: .regularExpression) else { return nil }
+        let parts = session.screen[range].dropFirst(3).split(separator: ":")
+        return Int(parts[0]).flatMap { m in Int(parts[1]).map { m * 60 + $0 } }
+      }
+      let pausedAt = try #require(uptime())
+      #expect(eventually { (uptime() ?? 0) >= pausedAt + 2 }, "two seconds pass on the dashboard clock")
+      #expect(csvRows(folder) == settled, "nothing is logged while paused")
+      session.send("p")
+      #expect(eventually { csvRows(folder) > settled + 10 })
+      #expect(session.screen.contains("RUNNING"))
+    }
+  }
+
+  @Test func exportWritesTheSessionAndItsSummary() throws {
+    try withSession { session, folder in
+      #expect(eventually { csvRows(folder) >= 9 })
+      session.send("e")
+      #expect(eventually { session.screen.contains("exported ") }, "screen was:\n\(session.screen)")
+      let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("exports")).sorted()
+      #expect(files.count == 2)
+      let readings = try #require(files.first { !$0.hasSuffix("-summary.csv") })
+      #expect(readings.range(of: #"^energy-\d{8}-\d{6}\.csv$"#, options: .regularExpression) != nil)
+      let rows = folder.lines("exports/" + readings)
+      #expect(rows.first == "device_id,timestamp,power")
+      #expect(rows.count >= 10)
+      let summary = folder.lines("exports/" + readings.replacingOccurrences(of: ".csv", with: "-summary.csv"))
+      #expect(summary.first == "device_id,count,avg,min,max,kwh")
+      #expect(summary.dropFirst().map { $0.split(separator: ",")[0] } == ["AC001", "FR003", "WM002"])
+    }
+  }
+
+  @Test func resizingHelpAndQuit() throws {
+    try withSession { session, folder in
+      #expect(eventually { session.screen.contains("MIN W") })
+      session.resize(width: 60, height: 15)
+      #expect(eventually { let s = session.screen; return s.contains("NOW W") && !s.contains("MIN W") })
+      session.resize(width: 20, height: 6)
+      #expect(eventually { session.screen.contains("terminal too small") })
+      session.resize(width: 100, height: 30)
+      #expect(eventually { session.screen.contains("MIN W") && session.screen.contains("FR003") })
+      session.send("?")
+      #expect(eventually { session.screen.contains("freeze / unfreeze the display") })
+      session.send("Escape")
+      #expect(eventually { !session.screen.contains("freeze / unfreeze the display") })
+      session.send("q")
+      #expect(eventually { session.exitStatus == "0" }, "exit status: \(session.exitStatus ?? "none")")
+      let log = try #require(folder.read("logs/sensor_log.csv"))
+      #expect(log.hasSuffix("\n"), "the CSV ends with a whole row")
+      #expect(folder.read("logs/comm_log.txt")?.contains("session end: ") == true)
+    }
+  }
+
+  @Test func theFaultMenuMarksTheDevice() throws {
+    try withSession { session, _ in
+      #expect(eventually { session.screen.contains("FR003") })
+      session.send("j", "f")
+      #expect(eventually { session.screen.contains("fault: WM002") })
+      session.send("3")
+      #expect(eventually { session.screen.contains("OFFLINE dropout") }, "screen was:\n\(session.screen)")
+      session.send("f", "5")
+      #expect(eventually { !session.screen.contains("dropout") && session.screen.contains("cleared faults on WM002") })
+    }
+  }
+
+  @Test func ctrlCQuitsCleanlyAndNoColorStillDraws() throws {
+    try withSession(environment: ["NO_COLOR": "1"]) { session, _ in
+      #expect(eventually { session.screen.contains("AC001") })
+      session.send("C-c")
+      #expect(eventually { session.exitStatus == "0" })
+    }
+  }
+}
