@@ -113,20 +113,26 @@ func eventually(timeout: Double = 15, _ condition: () -> Bool) -> Bool {
 /// The server runs in the foreground (`-D`) as our child, so it is stopped by its pid and never
 /// daemonizes with our pipes (which would keep Foundation's `Process` waiting forever).
 final class TmuxSession {
-  let socket = "energymon-e2e-\(UUID().uuidString.prefix(8))"
+  let socket: String
   let exitFile: String
   private let server: RunningProcess
 
   init(width: Int, height: Int, arguments: [String], exitFile: String, environment: [String: String] = [:]) throws {
     self.exitFile = exitFile
-    server = try RunningProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-L", socket, "-D"], detached: true)
+    socket = (exitFile as NSString).deletingLastPathComponent + "/tmux.sock"
+    server = try RunningProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-S", socket, "-D"], detached: true)
+    // A client started before the server listens would fork a daemon server of its own.
+    guard eventually(timeout: 10, { FileManager.default.fileExists(atPath: socket) }) else {
+      close()
+      throw TmuxError.serverDidNotStart
+    }
     let quoted = ([binaryPath] + arguments).map { "'\($0)'" }.joined(separator: " ")
     let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
     let command = "env \(exports) \(quoted); echo $? > '\(exitFile)'; sleep 30"
     let started = eventually(timeout: 10) {
       (try? runProcess(
         "/usr/bin/env",
-        ["LC_ALL=C.UTF-8", "tmux", "-L", socket, "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command],
+        ["LC_ALL=C.UTF-8", "tmux", "-S", socket, "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command],
         timeout: 10).status) == 0
     }
     if !started { close() }
@@ -134,7 +140,7 @@ final class TmuxSession {
 
   @discardableResult
   func tmux(_ arguments: [String]) throws -> String {
-    let result = try runProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-L", socket] + arguments, timeout: 10)
+    let result = try runProcess("/usr/bin/env", ["LC_ALL=C.UTF-8", "tmux", "-S", socket] + arguments, timeout: 10)
     return result.stdout
   }
 
@@ -164,4 +170,8 @@ final class TmuxSession {
     kill(server.pid, SIGTERM)
     _ = server.wait(timeout: 5)
   }
+}
+
+enum TmuxError: Error {
+  case serverDidNotStart
 }
