@@ -1,21 +1,25 @@
 /// A fixed-capacity FIFO that overwrites its oldest element when full, so memory never grows.
+/// Inlinable: it is generic and sits on every hot path (bus queues, sparkline history), so other
+/// modules must be able to specialize it.
+@frozen
 public struct RingBuffer<Element>: Sequence {
   public let capacity: Int
-  private var storage: ContiguousArray<Element> = []
+  @usableFromInline var storage: ContiguousArray<Element> = []
   /// Index of the oldest element once the storage is full.
-  private var head = 0
+  @usableFromInline var head = 0
 
+  @inlinable
   public init(capacity: Int) {
     precondition(capacity > 0, "a ring needs room for at least one element")
     self.capacity = capacity
   }
 
-  public var count: Int { storage.count }
-  public var isEmpty: Bool { storage.isEmpty }
-  public var isFull: Bool { storage.count == capacity }
+  @inlinable public var count: Int { storage.count }
+  @inlinable public var isEmpty: Bool { storage.isEmpty }
+  @inlinable public var isFull: Bool { storage.count == capacity }
 
   /// Appends `element`; returns the evicted oldest element when the ring was full.
-  @inline(__always) @discardableResult
+  @inlinable @inline(__always) @discardableResult
   public mutating func append(_ element: Element) -> Element? {
     if storage.count < capacity {
       if storage.isEmpty { storage.reserveCapacity(Swift.min(capacity, 1024)) }
@@ -30,17 +34,20 @@ public struct RingBuffer<Element>: Sequence {
   }
 
   /// The newest element.
+  @inlinable
   public var last: Element? {
     guard !storage.isEmpty else { return nil }
     return storage.count < capacity ? storage.last : storage[(head + capacity - 1) % capacity]
   }
 
   /// Element `index` counted from the oldest (0) to the newest (`count - 1`).
+  @inlinable
   public subscript(index: Int) -> Element {
     storage.count < capacity ? storage[index] : storage[(head + index) % capacity]
   }
 
   /// Moves every element, oldest first, to the end of `out` and empties the ring.
+  @inlinable
   public mutating func drain(into out: inout [Element]) {
     if head == 0 {
       out.append(contentsOf: storage)
@@ -53,6 +60,7 @@ public struct RingBuffer<Element>: Sequence {
   }
 
   /// Moves up to `limit` of the oldest elements to `out`, keeping the rest in order.
+  @inlinable
   public mutating func drain(upTo limit: Int, into out: inout [Element]) {
     guard limit < storage.count else {
       drain(into: &out)
@@ -64,16 +72,41 @@ public struct RingBuffer<Element>: Sequence {
     for element in rest[limit...] { append(element) }
   }
 
+  /// Calls `body` with the newest `n` elements, oldest first, without modulo arithmetic per element.
+  @inlinable @inline(__always)
+  public func forEachOfLast(_ n: Int, _ body: (Element) -> Void) {
+    let shown = Swift.min(n, storage.count)
+    guard shown > 0 else { return }
+    if storage.count < capacity || head == 0 {
+      for index in (storage.count - shown)..<storage.count { body(storage[index]) }
+      return
+    }
+    // Full and wrapped: logical order is storage[head...] then storage[..<head].
+    let skip = storage.count - shown
+    let firstPart = capacity - head
+    if skip < firstPart {
+      for index in (head + skip)..<capacity { body(storage[index]) }
+      for index in 0..<head { body(storage[index]) }
+    } else {
+      for index in (skip - firstPart)..<head { body(storage[index]) }
+    }
+  }
+
+  @inlinable
   public mutating func removeAll() {
     storage.removeAll(keepingCapacity: true)
     head = 0
   }
 
+  @inlinable
   public func makeIterator() -> Iterator { Iterator(ring: self) }
 
+  @frozen
   public struct Iterator: IteratorProtocol {
-    let ring: RingBuffer
-    var index = 0
+    @usableFromInline let ring: RingBuffer
+    @usableFromInline var index = 0
+    @inlinable init(ring: RingBuffer) { self.ring = ring }
+    @inlinable
     public mutating func next() -> Element? {
       guard index < ring.count else { return nil }
       defer { index += 1 }

@@ -1,8 +1,7 @@
 import EnergyCore
-import Synchronization
 
 /// One consumer's queue on the `IngestBus`. The consumer drains it at its own pace.
-public final class BusSubscription: Sendable {
+public struct BusSubscription: Sendable {
   public struct Stats: Equatable, Sendable {
     public var name: String
     public var delivered: Int
@@ -17,42 +16,19 @@ public final class BusSubscription: Sendable {
     }
   }
 
-  private struct State {
-    var queue: RingBuffer<Reading>
-    var delivered = 0
-    var dropped = 0
-  }
-
+  private let bus: IngestBus
+  private let index: Int
   public let name: String
-  private let state: Mutex<State>
 
-  init(name: String, capacity: Int) {
+  init(bus: IngestBus, index: Int, name: String) {
+    self.bus = bus
+    self.index = index
     self.name = name
-    self.state = Mutex(State(queue: RingBuffer(capacity: capacity)))
-  }
-
-  @inline(__always)
-  func enqueue(_ reading: Reading) {
-    state.withLock { state in
-      if state.queue.append(reading) != nil { state.dropped += 1 }
-    }
-  }
-
-  func enqueue(contentsOf readings: [Reading]) {
-    state.withLock { state in
-      for reading in readings where state.queue.append(reading) != nil {
-        state.dropped += 1
-      }
-    }
   }
 
   /// Moves every queued reading, oldest first, to the end of `out`.
   public func drain(into out: inout [Reading]) {
-    state.withLock { state in
-      let before = out.count
-      state.queue.drain(into: &out)
-      state.delivered += out.count - before
-    }
+    bus.drain(index, into: &out)
   }
 
   public func drain() -> [Reading] {
@@ -61,9 +37,5 @@ public final class BusSubscription: Sendable {
     return out
   }
 
-  public var stats: Stats {
-    state.withLock {
-      Stats(name: name, delivered: $0.delivered, dropped: $0.dropped, queued: $0.queue.count)
-    }
-  }
+  public var stats: Stats { bus.stats(index) }
 }

@@ -29,7 +29,7 @@ public struct StatsAggregator: Sendable {
 
   @inline(__always)
   public mutating func add(_ reading: Reading) {
-    if let position = index[reading.deviceID] {
+    if let position = position(of: reading.deviceID) {
       devices[position].add(reading)
     } else {
       register(reading.deviceID, maxGapMs: defaultMaxGapMs)
@@ -42,7 +42,17 @@ public struct StatsAggregator: Sendable {
   }
 
   public func statistics(for id: DeviceID) -> DeviceStatistics? {
-    index[id].map { devices[$0] }
+    position(of: id).map { devices[$0] }
+  }
+
+  /// A home has a handful of devices: comparing a few short ids beats hashing one.
+  @inline(__always)
+  private func position(of id: DeviceID) -> Int? {
+    if devices.count <= 8 {
+      for position in devices.indices where devices[position].deviceID == id { return position }
+      return nil
+    }
+    return index[id]
   }
 
   /// Readings counted over all devices.

@@ -33,3 +33,23 @@ import Testing
     #expect(Array(ring) == [5, 6])
   }
 }
+
+@Suite struct RingBufferSuffixTests {
+  func last(_ n: Int, of ring: RingBuffer<Int>) -> [Int] {
+    var out: [Int] = []
+    ring.forEachOfLast(n) { out.append($0) }
+    return out
+  }
+
+  @Test func visitsTheNewestElementsOldestFirstInEveryLayout() {
+    var ring = RingBuffer<Int>(capacity: 5)
+    for value in 1...3 { ring.append(value) }
+    #expect(last(2, of: ring) == [2, 3])
+    #expect(last(9, of: ring) == [1, 2, 3])
+    for value in 4...8 { ring.append(value) }  // wrapped: storage [6, 7, 8, 4, 5]
+    #expect(last(5, of: ring) == [4, 5, 6, 7, 8])
+    #expect(last(4, of: ring) == [5, 6, 7, 8])
+    #expect(last(2, of: ring) == [7, 8])
+    #expect(last(0, of: ring) == [])
+  }
+}

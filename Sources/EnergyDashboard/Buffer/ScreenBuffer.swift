@@ -26,6 +26,21 @@ public struct ScreenBuffer: Equatable, Sendable {
     cells[y * width + x] = Cell(scalar, style: style)
   }
 
+  /// Direct access to the cells of row `y` from column `x` on, clipped to the buffer, for widgets
+  /// that fill many cells (sparklines) and should not pay a bounds check per cell.
+  @inline(__always)
+  public mutating func withRow<R>(
+    _ y: Int, from x: Int, _ body: (inout UnsafeMutableBufferPointer<Cell>) -> R
+  ) -> R? {
+    guard y >= 0, y < height, x >= 0, x < width else { return nil }
+    let start = y * width + x
+    let count = width - x
+    return cells.withUnsafeMutableBufferPointer { all in
+      var row = UnsafeMutableBufferPointer(rebasing: all[start..<(start + count)])
+      return body(&row)
+    }
+  }
+
   /// Writes `text` from (x, y), clipped to `maxWidth` columns and the buffer; returns columns used.
   /// Text cut short ends in `…` so a truncated name never reads as a whole one.
   @discardableResult

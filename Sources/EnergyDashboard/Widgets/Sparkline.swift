@@ -15,14 +15,19 @@ public struct Sparkline {
 
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     guard area.width > 0, area.height > 0 else { return }
-    let shown = min(values.count, area.width)
-    let first = values.count - shown
     var peak: Float = 0
-    for index in first..<values.count { peak = max(peak, values[index]) }
-    for column in 0..<shown {
-      let value = max(0, values[first + column])
-      let level = peak > 0 ? Int((value / peak * 7).rounded()) : 0
-      buffer.put(Self.bars[min(7, max(0, level))], x: area.x + column, y: area.y, style: style)
+    values.forEachOfLast(area.width) { peak = max(peak, $0) }
+    let scale: Float = peak > 0 ? 7 / peak : 0
+    let style = self.style
+    buffer.withRow(area.y, from: area.x) { row in
+      var column = 0
+      let limit = min(row.count, area.width)
+      values.forEachOfLast(limit) { value in
+        // Rounded to the nearest of the eight levels; values are never negative.
+        let level = Int(max(0, value) * scale + 0.5)
+        row[column] = Cell(Self.bars[min(7, level)], style: style)
+        column += 1
+      }
     }
   }
 }

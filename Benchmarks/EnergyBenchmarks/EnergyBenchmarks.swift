@@ -1,0 +1,108 @@
+import Benchmark
+import EnergyCore
+import EnergyDashboard
+import EnergyPipeline
+
+/// Micro benchmarks for the hot paths named in the issue. Run with
+/// `swift package --allow-writing-to-package-directory benchmark` (release build).
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .throughput], warmupIterations: 2, scalingFactor: .mega,
+    maxDuration: .seconds(3), maxIterations: 1_000_000_000)
+
+  let ids = ["AC001", "WM002", "FR003"].map { DeviceID($0)! }
+  let readings: [Reading] = (0..<3000).map { (index: Int) -> Reading in
+    let timestamp: Int64 = 1_744_286_520_000 + Int64(index / 3) * 1000
+    let power: Double = 50 + Double(index % 1400)
+    return Reading(deviceID: ids[index % 3], timestampMs: timestamp, power: power)
+  }
+
+  // One scaled iteration = one reading published to three consumers, one of which feeds statistics.
+  Benchmark("Bus fan-out (3 consumers) + statistics") { benchmark in
+    let bus = IngestBus()
+    let stats = bus.subscribe(name: "stats", capacity: 1 << 16)
+    let csv = bus.subscribe(name: "csv", capacity: 1 << 16)
+    let display = bus.subscribe(name: "display", capacity: 1 << 16)
+    var aggregator = StatsAggregator()
+    var drained: [Reading] = []
+    drained.reserveCapacity(4096)
+    var index = 0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      bus.publish(readings[index])
+      index += 1
+      if index == readings.count {
+        index = 0
+        drained.removeAll(keepingCapacity: true)
+        stats.drain(into: &drained)
+        aggregator.add(contentsOf: drained)
+        drained.removeAll(keepingCapacity: true)
+        csv.drain(into: &drained)
+        drained.removeAll(keepingCapacity: true)
+        display.drain(into: &drained)
+      }
+    }
+    blackHole(aggregator.totalCount)
+  }
+
+  Benchmark("Statistics update") { benchmark in
+    var aggregator = StatsAggregator()
+    var index = 0
+    for _ in benchmark.scaledIterations {
+      aggregator.add(readings[index])
+      index = index == readings.count - 1 ? 0 : index + 1
+    }
+    blackHole(aggregator.totalCount)
+  }
+
+  Benchmark("CSV row encoding") { benchmark in
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1 << 20)
+    var index = 0
+    for _ in benchmark.scaledIterations {
+      CSVFormat.appendRow(readings[index], to: &bytes)
+      index += 1
+      if index == readings.count {
+        index = 0
+        blackHole(bytes.count)
+        bytes.removeAll(keepingCapacity: true)
+      }
+    }
+    blackHole(bytes)
+  }
+
+  func model(devices count: Int) -> DashboardModel {
+    var aggregator = StatsAggregator()
+    let devices = (0..<count).map { DeviceID("D\($0)")! }
+    for step in 0..<200 {
+      for id in devices {
+        aggregator.add(Reading(deviceID: id, timestampMs: Int64(step) * 1000, power: Double((step * 37) % 1500)))
+      }
+    }
+    let rows = aggregator.devices.map { stats in
+      DeviceRow(
+        id: stats.deviceID, name: "Appliance \(stats.deviceID)", status: .ok, current: stats.latest?.power,
+        sinceStart: stats.sinceStart, sinceStartKWh: stats.energy.kilowattHours, history: stats.history)
+    }
+    return DashboardModel(nowMs: 200_000, uptime: .seconds(200), devices: rows)
+  }
+
+  let small = model(devices: 3)
+  let large = model(devices: 1000)
+  let view = DashboardViewState()
+  let frameConfiguration = Benchmark.Configuration(
+    metrics: [.wallClock, .throughput], warmupIterations: 5, scalingFactor: .one, maxDuration: .seconds(3))
+
+  Benchmark("Render frame, 3 devices, 80x24", configuration: frameConfiguration) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(DashboardRenderer.render(small, view: view, width: 80, height: 24))
+    }
+  }
+
+  // Tall enough that all 1,000 devices (two rows each) are drawn, not just the visible page.
+  Benchmark("Render frame, 1000 devices, 120x2006", configuration: frameConfiguration) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(DashboardRenderer.render(large, view: view, width: 120, height: 2006))
+    }
+  }
+}
