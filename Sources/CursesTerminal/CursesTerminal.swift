@@ -99,6 +99,22 @@ public final class CursesTerminal: TerminalBackend {
   }
 
   public func readKey() -> Key? {
+    // Asking curses costs a read and often a write; ask only when a key is waiting, or every
+    // 200 ms so that a resize (which curses reports as a key) is still picked up within a frame.
+    let now = ContinuousClock.now
+    if !Self.inputIsWaiting(), now < nextForcedRead { return nil }
+    nextForcedRead = now.advanced(by: .milliseconds(200))
+    return readCursesKey()
+  }
+
+  private var nextForcedRead = ContinuousClock.now
+
+  private static func inputIsWaiting() -> Bool {
+    var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, 0) > 0
+  }
+
+  private func readCursesKey() -> Key? {
     var character: wint_t = 0
     let result = wget_wch(window, &character)
     if result == KEY_CODE_YES {
@@ -107,7 +123,7 @@ public final class CursesTerminal: TerminalBackend {
       case KEY_DOWN: return .down
       case KEY_ENTER: return .enter
       case KEY_RESIZE: return .resize
-      default: return readKey()
+      default: return readCursesKey()
       }
     }
     guard result == OK else { return nil }
@@ -116,7 +132,7 @@ public final class CursesTerminal: TerminalBackend {
     case 27: return .escape
     case 10, 13: return .enter
     default:
-      guard let scalar = Unicode.Scalar(UInt32(character)) else { return readKey() }
+      guard let scalar = Unicode.Scalar(UInt32(character)) else { return readCursesKey() }
       return .character(Character(scalar))
     }
   }

@@ -24,7 +24,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// How often the CSV log is written (the issue asks for at least once a second).
   public static var flushInterval: Duration { .milliseconds(500) }
   /// How often statistics catch up with the bus when nobody asks for a snapshot.
-  public static var statsInterval: Duration { .milliseconds(250) }
+  public static var statsInterval: Duration { .seconds(1) }
 
   public init(configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs()) {
     self.configuration = configuration

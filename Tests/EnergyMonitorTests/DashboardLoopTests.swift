@@ -49,11 +49,11 @@ import Testing
     await withDashboard { terminal, clock, runtime, _ in
       await advance(clock, by: .seconds(1), sleepers: sleepers)
       terminal.press(.character("p"))
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       #expect(terminal.screen[0].contains("PAUSED"))
       #expect(runtime.scheduler.control.isPaused)
       terminal.press(.character("?"))
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       #expect(terminal.screen.contains { $0.contains("─ help ─") })
     }
   }
@@ -62,7 +62,7 @@ import Testing
     await withDashboard { terminal, clock, runtime, _ in
       await advance(clock, by: .seconds(1), sleepers: sleepers)
       terminal.press(.character(" "))
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       let frozen = terminal.screen
       #expect(frozen[0].contains("RUNNING FROZEN"))
       await advance(clock, by: .seconds(3), sleepers: sleepers)
@@ -75,7 +75,7 @@ import Testing
     await withDashboard { terminal, clock, _, folder in
       await advance(clock, by: .seconds(2), sleepers: sleepers)
       terminal.press(.character("e"))
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       let path = folder.file("exports/energy-20250410-120202.csv")
       #expect(FileManager.default.fileExists(atPath: path))
       #expect(terminal.screen[22].contains("exported 6 readings to"))
@@ -85,10 +85,10 @@ import Testing
   @Test func resizingReflowsWithoutRestart() async {
     await withDashboard { terminal, clock, _, _ in
       terminal.resize(width: 20, height: 6)
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       #expect(terminal.screen.contains(" terminal too small "))
       terminal.resize(width: 100, height: 30)
-      await advance(clock, by: .milliseconds(20), step: .milliseconds(20), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
       #expect(terminal.screen.count == 30)
       #expect(terminal.screen[0].unicodeScalars.count == 100)
       #expect(terminal.screen[2].contains("MIN W"))

@@ -60,6 +60,19 @@ import Testing
     #expect(folder.read("comm_log.txt")?.contains("sensor log recovered") == true)
   }
 
+  @Test func aRemovedLogFileIsRecreatedWithItsHeader() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let sink = CSVLogSink(path: folder.file("logs/sensor_log.csv"))
+    sink.append([reading("AC001", 0, 1)])
+    sink.flush()
+    try FileManager.default.removeItem(atPath: folder.file("logs/sensor_log.csv"))
+    sink.append([reading("AC001", 1000, 2)])
+    #expect(sink.flush().error == nil)
+    #expect(
+      folder.read("logs/sensor_log.csv") == "device_id,timestamp,power\nAC001,1970-01-01T00:00:01.000Z,2.0\n")
+  }
+
   @Test func aBacklogOverItsCapDropsTheOldestAndCountsThem() {
     let sink = CSVLogSink(path: "/dev/null/impossible.csv", backlogCapacity: 2)
     sink.append((0..<5).map { reading("AC001", Int64($0), 1) })
