@@ -33,18 +33,20 @@ let package = Package(
         "EnergyMonitor", "CursesTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Helpers shared by the test targets (temporary folders).
+    .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
     .testTarget(
       name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),
     .testTarget(
-      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline"]),
+      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline", "EnergyTestSupport"]),
     .testTarget(
       name: "EnergyDashboardTests", dependencies: ["EnergyDashboard"]),
     .testTarget(
-      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor"]),
+      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor", "EnergyTestSupport"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["energymon-tui"]),
+      name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyTestSupport"]),
     .executableTarget(
       name: "EnergyBenchmarks",
       dependencies: [

@@ -1,3 +1,4 @@
+@_exported import EnergyTestSupport
 import Foundation
 
 /// The built `energymon-tui`, next to this test bundle in the build folder.
@@ -7,21 +8,6 @@ let binaryPath: String = {
   return ((testBinary as NSString).deletingLastPathComponent as NSString)
     .appendingPathComponent("energymon-tui")
 }()
-
-/// A fresh data folder, removed by `cleanUp`.
-struct TemporaryFolder {
-  let path: String
-
-  init() {
-    path = (NSTemporaryDirectory() as NSString).appendingPathComponent("energymon-e2e-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-  func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
-  func lines(_ relative: String) -> [Substring] { read(relative)?.split(separator: "\n") ?? [] }
-  func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// What a finished process left behind.
 struct ProcessResult {

@@ -1,22 +1,9 @@
 import EnergyCore
 import EnergyDashboard
 import EnergyMonitor
+@_exported import EnergyTestSupport
 import Foundation
 import Synchronization
-
-/// A fresh data folder, removed by `cleanUp`.
-struct TemporaryFolder {
-  let path: String
-
-  init() {
-    path = (NSTemporaryDirectory() as NSString).appendingPathComponent("energymon-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-  func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
-  func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// An in-memory terminal: scripted keys in, drawn frames out.
 final class TestTerminal: TerminalBackend, Sendable {
@@ -75,4 +62,21 @@ func advance(_ clock: ManualClock, by total: Duration, step: Duration = .millise
     moved += step
     await clock.waitForSleepers(sleepers)
   }
+}
+
+/// Runs a monitor in virtual time in a fresh data folder, and stops it after `body`.
+func withRuntime(
+  _ body: (MonitorRuntime<ManualClock>, ManualClock, TemporaryFolder) async throws -> Void,
+  prepare: (TemporaryFolder) throws -> Void = { _ in }
+) async throws {
+  let folder = TemporaryFolder()
+  defer { folder.cleanUp() }
+  try prepare(folder)
+  let clock = ManualClock()
+  let runtime = makeRuntime(folder: folder, clock: clock)
+  let running = Task { await runtime.run() }
+  await clock.waitForSleepers(runtimeSleepers)
+  try await body(runtime, clock, folder)
+  running.cancel()
+  await running.value
 }

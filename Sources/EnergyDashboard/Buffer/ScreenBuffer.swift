@@ -88,26 +88,23 @@ public struct ScreenBuffer: Equatable, Sendable {
   }
 
   public mutating func fill(_ rect: Rect, with cell: Cell) {
-    let x0 = max(0, rect.x)
-    let x1 = min(width, rect.maxX)
-    let y0 = max(0, rect.y)
-    let y1 = min(height, rect.maxY)
-    guard x0 < x1, y0 < y1 else { return }
-    for y in y0..<y1 {
-      let row = y * width
-      for x in x0..<x1 { cells[row + x] = cell }
-    }
+    Self.forEachIndex(in: rect, width: width, height: height) { cells[$0] = cell }
   }
 
   /// Sets the style of every cell in `rect`, keeping the characters.
   public mutating func restyle(_ rect: Rect, style: CellStyle) {
+    Self.forEachIndex(in: rect, width: width, height: height) { cells[$0].style = style }
+  }
+
+  /// Calls `body` with the index of every cell of `rect` that lies inside the buffer.
+  private static func forEachIndex(in rect: Rect, width: Int, height: Int, _ body: (Int) -> Void) {
     let x0 = max(0, rect.x)
     let x1 = min(width, rect.maxX)
     let y0 = max(0, rect.y)
     let y1 = min(height, rect.maxY)
     guard x0 < x1, y0 < y1 else { return }
     for y in y0..<y1 {
-      for x in x0..<x1 { cells[y * width + x].style = style }
+      for x in x0..<x1 { body(y * width + x) }
     }
   }
 
