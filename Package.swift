@@ -5,11 +5,14 @@ let package = Package(
   name: "energymon",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "energymon-tui", targets: ["energymon-tui"])
+    .executable(name: "energymon-tui", targets: ["energymon-tui"]),
+    .executable(name: "energymon-collector", targets: ["energymon-collector"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
   ],
   targets: [
     // Reading, catalogue, time and CSV encoding: the vocabulary every other target shares.
@@ -26,12 +29,36 @@ let package = Package(
     .systemLibrary(
       name: "CNcursesw", path: "Sources/CNcursesw",
       providers: [.apt(["libncursesw5-dev"])]),
+    // GRDB links the system SQLite; declared here so a missing library is named with its package.
+    .systemLibrary(
+      name: "CSQLiteSystem", path: "Sources/CSQLiteSystem",
+      providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "CursesTerminal", dependencies: ["CNcursesw", "EnergyDashboard"]),
     .executableTarget(
       name: "energymon-tui",
       dependencies: [
         "EnergyMonitor", "CursesTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // The remote collector: HTTP ingest with validation, SQLite storage with running aggregates.
+    .target(
+      name: "EnergyCollector",
+      dependencies: [
+        "EnergyCore", "CSQLiteSystem",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
+    .executableTarget(
+      name: "energymon-collector",
+      dependencies: [
+        "EnergyCollector",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(
+      name: "EnergyCollectorTests",
+      dependencies: [
+        "EnergyCollector", "EnergyTestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
     // Helpers shared by the test targets (temporary folders).
     .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),

@@ -1,0 +1,49 @@
+import EnergyCore
+import Foundation
+import Hummingbird
+
+/// `POST /energy`: authenticates, limits the body, validates every reading, stores them atomically.
+public struct IngestController<Context: RequestContext>: Sendable {
+  public static var maxBodyBytes: Int { 4 << 20 }
+
+  let store: any ReadingStore
+  let token: BearerToken?
+
+  public init(store: any ReadingStore, token: BearerToken?) {
+    self.store = store
+    self.token = token
+  }
+
+  public func addRoutes(to router: Router<Context>) {
+    router.post("/energy") { request, context in try await self.ingest(request, context: context) }
+  }
+
+  func ingest(_ request: Request, context: Context) async throws -> Response {
+    if let token, !token.accepts(authorization: request.headers[.authorization]) {
+      return .json(IngestError(status: 401, "missing or wrong bearer token").json, status: .unauthorized)
+    }
+    let body: ByteBuffer
+    do {
+      body = try await request.body.collect(upTo: Self.maxBodyBytes)
+    } catch {
+      return .json(
+        IngestError(status: 413, "body larger than \(Self.maxBodyBytes) bytes").json, status: .contentTooLarge)
+    }
+    let batch: IngestBatch
+    do {
+      batch = try IngestDecoder.decode(Data(buffer: body))
+    } catch {
+      return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
+    }
+    let result = try await store.insert(batch)
+    return .json(JSONText.encode(["accepted": result.accepted, "duplicates": result.duplicates]), status: .ok)
+  }
+}
+
+extension Response {
+  static func json(_ text: String, status: HTTPResponse.Status) -> Response {
+    Response(
+      status: status, headers: [.contentType: "application/json; charset=utf-8"],
+      body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+  }
+}

@@ -1,0 +1,106 @@
+import EnergyCore
+import Hummingbird
+
+/// Read side: `/api/stats`, `/api/readings`, `/export.csv`, `/healthz` and the `/dashboard` page.
+public struct QueryController<Context: RequestContext>: Sendable {
+  let store: any ReadingStore
+
+  public init(store: any ReadingStore) {
+    self.store = store
+  }
+
+  public func addRoutes(to router: Router<Context>) {
+    router.get("/healthz") { _, _ in Response.json(#"{"status":"ok"}"#, status: .ok) }
+    router.get("/api/stats") { _, _ in try await self.stats() }
+    router.get("/api/readings") { request, _ in try await self.readings(request) }
+    router.get("/export.csv") { request, _ in try self.export(request) }
+    router.get("/dashboard") { _, _ in
+      Response(
+        status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(string: DashboardPage.html)))
+    }
+  }
+
+  func stats() async throws -> Response {
+    var devices: [String: Any] = [:]
+    for aggregate in try await store.aggregates() {
+      devices[aggregate.deviceID.rawValue] = [
+        "count": aggregate.count, "avg": round1(aggregate.average), "min": round1(aggregate.min),
+        "max": round1(aggregate.max), "kwh": (aggregate.kilowattHours * 1e6).rounded() / 1e6,
+        "last_power": round1(aggregate.lastPower), "last_timestamp": Timestamp.rfc3339(aggregate.lastTimestampMs),
+      ]
+    }
+    return .json(JSONText.encode(["devices": devices]), status: .ok)
+  }
+
+  func readings(_ request: Request) async throws -> Response {
+    let query: ReadingQuery
+    do {
+      query = try ReadingQuery(request.uri.queryParameters, defaultLimit: 1000)
+    } catch {
+      return .json(error.json, status: .badRequest)
+    }
+    let readings = try await store.latest(deviceID: query.deviceID, sinceMs: query.sinceMs, limit: query.limit)
+    let rows: [[String: Any]] = readings.map {
+      ["device_id": $0.deviceID.rawValue, "timestamp": Timestamp.rfc3339($0.timestampMs), "power": round1($0.power)]
+    }
+    return .json(JSONText.encode(["readings": rows]), status: .ok)
+  }
+
+  /// Streams the matching readings in pages, so exporting millions of rows needs little memory.
+  func export(_ request: Request) throws -> Response {
+    let query: ReadingQuery
+    do {
+      query = try ReadingQuery(request.uri.queryParameters, defaultLimit: 0)
+    } catch {
+      return .json(error.json, status: .badRequest)
+    }
+    let store = self.store
+    return Response(
+      status: .ok,
+      headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"energy.csv\""],
+      body: ResponseBody { writer in
+        try await writer.write(ByteBuffer(string: CSVFormat.header + "\n"))
+        var after: Int64 = 0
+        while true {
+          let page = try await store.page(deviceID: query.deviceID, sinceMs: query.sinceMs, afterRow: after, limit: 5000)
+          guard let last = page.last else { break }
+          var bytes: [UInt8] = []
+          bytes.reserveCapacity(page.count * 40)
+          for entry in page { CSVFormat.appendRow(entry.reading, to: &bytes) }
+          try await writer.write(ByteBuffer(bytes: bytes))
+          after = last.row
+        }
+        try await writer.finish(nil)
+      })
+  }
+
+  private func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+}
+
+/// `device_id`, `since` and `limit` query parameters, validated.
+struct ReadingQuery {
+  var deviceID: DeviceID?
+  var sinceMs: Int64?
+  var limit: Int
+
+  init(_ parameters: Parameters, defaultLimit: Int) throws(IngestError) {
+    if let raw = parameters["device_id"].map(String.init), !raw.isEmpty {
+      guard let id = DeviceID(raw) else { throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "device_id") }
+      deviceID = id
+    }
+    if let raw = parameters["since"].map(String.init), !raw.isEmpty {
+      guard let value = FlexibleTimestamp.parse(raw) else {
+        throw IngestError("unparseable timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", field: "since")
+      }
+      sinceMs = value
+    }
+    limit = defaultLimit
+    if let raw = parameters["limit"].map(String.init), !raw.isEmpty {
+      guard let value = Int(raw), (1...100_000).contains(value) else {
+        throw IngestError("expected a whole number from 1 to 100000", field: "limit")
+      }
+      limit = value
+    }
+  }
+}

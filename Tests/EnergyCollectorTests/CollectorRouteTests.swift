@@ -1,0 +1,147 @@
+import EnergyCollector
+import EnergyCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import EnergyTestSupport
+import Testing
+
+/// Every route in process (no socket), on a real SQLite file in a temporary folder.
+@Suite struct CollectorRouteTests {
+  func withCollector(
+    token: String? = nil, _ body: @escaping @Sendable (any TestClientProtocol, SQLiteReadingStore) async throws -> Void
+  ) async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let store = try SQLiteReadingStore(path: folder.file("collector.sqlite"))
+    let app = Application(router: buildCollectorRouter(store: store, token: token))
+    try await app.test(.router) { client in try await body(client, store) }
+  }
+
+  func post(_ client: any TestClientProtocol, _ json: String, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, String) {
+    try await client.execute(uri: "/energy", method: .post, headers: headers, body: ByteBuffer(string: json)) {
+      ($0.status, String(buffer: $0.body))
+    }
+  }
+
+  func get(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String) {
+    try await client.execute(uri: uri, method: .get) { ($0.status, String(buffer: $0.body)) }
+  }
+
+  @Test func acceptsTheSeedFormAnArrayAndABatch() async throws {
+    try await withCollector { client, store in
+      #expect(try await post(client, #"{"device_id":"AC001","timestamp":"2025-04-10 12:02:00","power":1450.1}"#)
+        == (.ok, #"{"accepted":1,"duplicates":0}"#))
+      #expect(try await post(client, #"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:01Z","power":1400},{"device_id":"FR003","timestamp":"2025-04-10T14:02:01.250+02:00","power":150}]"#)
+        == (.ok, #"{"accepted":2,"duplicates":0}"#))
+      let batch = #"{"source":"home-1","readings":[{"device_id":"WM002","timestamp":"2025-04-10T12:02:00Z","power":2000,"seq":17},{"device_id":"WM002","timestamp":"2025-04-10T12:02:01Z","power":2100,"seq":18}]}"#
+      #expect(try await post(client, batch) == (.ok, #"{"accepted":2,"duplicates":0}"#))
+      #expect(try await post(client, batch) == (.ok, #"{"accepted":0,"duplicates":2}"#), "a batch posted twice is stored once")
+      let (status, csv) = try await get(client, "/export.csv")
+      #expect(status == .ok)
+      #expect(csv == """
+        device_id,timestamp,power
+        AC001,2025-04-10T12:02:00.000Z,1450.1
+        AC001,2025-04-10T12:02:01.000Z,1400.0
+        FR003,2025-04-10T12:02:01.250Z,150.0
+        WM002,2025-04-10T12:02:00.000Z,2000.0
+        WM002,2025-04-10T12:02:01.000Z,2100.0
+
+        """)
+      let stats = try await store.aggregates()
+      #expect(stats.map(\.deviceID.rawValue) == ["AC001", "FR003", "WM002"])
+      #expect(stats[0].count == 2 && stats[0].min == 1400 && stats[0].max == 1450.1)
+    }
+  }
+
+  @Test(arguments: [
+    ("{not json", "malformed JSON", nil, nil),
+    (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z"}]"#, "missing", 0, "power"),
+    (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1},{"device_id":"AC 1","timestamp":"2025-04-10T12:02:00Z","power":1}]"#, "expected 1-64 characters of A-Z a-z 0-9 _ . -", 1, "device_id"),
+    (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":"1"}]"#, "expected a number", 0, "power"),
+    (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":-1}]"#, "must be between 0 and 100000 W", 0, "power"),
+    (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":100001}]"#, "must be between 0 and 100000 W", 0, "power"),
+    (#"[{"device_id":"AC001","timestamp":"2025-02-30T12:02:00Z","power":1}]"#, #"unparseable timestamp "2025-02-30T12:02:00Z" (RFC 3339 or YYYY-MM-DD HH:MM:SS)"#, 0, "timestamp"),
+    (#"[{"device_id":42,"timestamp":"2025-04-10T12:02:00Z","power":1}]"#, "expected a string", 0, "device_id"),
+    (#"{"source":"s","readings":[{"device_id":"A","timestamp":"2025-04-10T12:02:00Z","power":1,"seq":-3}]}"#, "expected a non-negative integer", 0, "seq"),
+  ] as [(String, String, Int?, String?)])
+  func badInputIsRefusedWithIndexAndFieldAndStoresNothing(body: String, error: String, index: Int?, field: String?) async throws {
+    try await withCollector { client, store in
+      let (status, text) = try await post(client, body)
+      #expect(status == .badRequest)
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      #expect(json["error"] as? String == error)
+      #expect(json["index"] as? Int == index)
+      #expect(json["field"] as? String == field)
+      #expect(try await store.aggregates().isEmpty, "nothing from a refused request is stored")
+    }
+  }
+
+  @Test func oversizedRequestsGet413() async throws {
+    try await withCollector { client, _ in
+      let reading = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+      let many = "[" + Array(repeating: reading, count: 10_001).joined(separator: ",") + "]"
+      let (status, text) = try await post(client, many)
+      #expect(status == .contentTooLarge)
+      #expect(text.contains("too many readings: 10001"))
+      let huge = "[" + String(repeating: " ", count: 5 << 20) + "]"
+      let (hugeStatus, _) = try await post(client, huge)
+      #expect(hugeStatus == .contentTooLarge)
+    }
+  }
+
+  @Test func aTokenIsRequiredWhenConfigured() async throws {
+    try await withCollector(token: "s3cret") { client, _ in
+      let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+      let (withoutToken, _) = try await post(client, body)
+      #expect(withoutToken == .unauthorized)
+      let (wrongToken, _) = try await post(client, body, headers: [.authorization: "Bearer wrong"])
+      #expect(wrongToken == .unauthorized)
+      let (rightToken, _) = try await post(client, body, headers: [.authorization: "Bearer s3cret"])
+      #expect(rightToken == .ok)
+      let (statsStatus, _) = try await get(client, "/api/stats")
+      #expect(statsStatus == .ok, "reading needs no token")
+    }
+  }
+
+  @Test func statsReadingsHealthAndDashboard() async throws {
+    try await withCollector { client, _ in
+      _ = try await post(client, #"[{"device_id":"AC001","timestamp":"2025-04-10T12:00:00Z","power":1000},{"device_id":"AC001","timestamp":"2025-04-10T12:00:01Z","power":2000},{"device_id":"FR003","timestamp":"2025-04-10T12:00:01Z","power":100}]"#)
+      let (_, statsText) = try await get(client, "/api/stats")
+      let stats = try #require(try JSONSerialization.jsonObject(with: Data(statsText.utf8)) as? [String: [String: [String: Any]]])
+      let ac = try #require(stats["devices"]?["AC001"])
+      #expect(ac["count"] as? Int == 2)
+      #expect(ac["avg"] as? Double == 1500)
+      #expect(ac["min"] as? Double == 1000)
+      #expect(ac["max"] as? Double == 2000)
+      #expect(ac["kwh"] as? Double == 0.000417)
+      let (_, latest) = try await get(client, "/api/readings?device_id=AC001&limit=1")
+      #expect(latest == #"{"readings":[{"device_id":"AC001","power":2000,"timestamp":"2025-04-10T12:00:01.000Z"}]}"#)
+      let (_, since) = try await get(client, "/export.csv?since=2025-04-10T12:00:01Z")
+      #expect(since == "device_id,timestamp,power\nAC001,2025-04-10T12:00:01.000Z,2000.0\nFR003,2025-04-10T12:00:01.000Z,100.0\n")
+      let (badLimit, _) = try await get(client, "/api/readings?limit=0")
+      #expect(badLimit == .badRequest)
+      #expect(try await get(client, "/healthz") == (.ok, #"{"status":"ok"}"#))
+      let (status, page) = try await get(client, "/dashboard")
+      #expect(status == .ok)
+      #expect(page.contains("<table>") && page.contains("/api/stats") && page.contains("setInterval"))
+      #expect(!page.contains("http://") && !page.contains("https://"), "no external assets")
+    }
+  }
+
+  @Test func reopeningTheDatabaseKeepsEverything() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let path = folder.file("collector.sqlite")
+    do {
+      let store = try SQLiteReadingStore(path: path)
+      let reading = Reading(deviceID: DeviceID("AC001")!, timestampMs: 1_744_286_520_000, power: 5)
+      _ = try await store.insert(IngestBatch(source: "s", readings: [IncomingReading(reading: reading, seq: 1)]))
+    }
+    let reopened = try SQLiteReadingStore(path: path)
+    #expect(try await reopened.aggregates().map(\.count) == [1])
+    let again = Reading(deviceID: DeviceID("AC001")!, timestampMs: 1_744_286_520_000, power: 5)
+    #expect(try await reopened.insert(IngestBatch(source: "s", readings: [IncomingReading(reading: again, seq: 1)]))
+      == IngestResult(accepted: 0, duplicates: 1))
+  }
+}
