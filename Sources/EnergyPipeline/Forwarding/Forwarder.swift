@@ -1,0 +1,216 @@
+import EnergyCore
+import Synchronization
+
+/// Sends the outbox to the collector in batches, oldest first, and decides what each answer means:
+/// 2xx accept; 5xx, 429 and network errors retry with capped exponential backoff and jitter
+/// (honouring `Retry-After`); 413 halves the batch; 400 quarantines it; 401/403 stop.
+public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
+  public struct Settings: Sendable {
+    public var source: String
+    public var batchSize = 500
+    public var flushInterval: Duration = .seconds(1)
+    public var backoffBase: Duration = .milliseconds(500)
+    public var backoffCap: Duration = .seconds(30)
+
+    public init(source: String) {
+      self.source = source
+    }
+  }
+
+  public let outbox: OutboxSpool
+  public let faults = NetworkFaults()
+  private let transport: any CollectorTransport
+  private let settings: Settings
+  private let clock: C
+  private let wallTime: WallTime<C>
+  private let commLog: CommLog?
+  private let state: Mutex<(status: ForwarderStatus, rng: SplitMix)>
+
+  public init(
+    outbox: OutboxSpool, transport: any CollectorTransport, settings: Settings, wallTime: WallTime<C>,
+    commLog: CommLog?, seed: UInt64 = 1
+  ) {
+    self.outbox = outbox
+    self.transport = transport
+    self.settings = settings
+    self.clock = wallTime.clock
+    self.wallTime = wallTime
+    self.commLog = commLog
+    self.state = Mutex((ForwarderStatus(), SplitMix(state: seed)))
+  }
+
+  public var status: ForwarderStatus {
+    let spool = outbox.status
+    return state.withLock { current in
+      var status = current.status
+      status.backlog = spool.backlog
+      status.dropped = spool.dropped
+      status.quarantined = spool.quarantined
+      return status
+    }
+  }
+
+  /// Sends until cancelled.
+  public func run() async {
+    var batchSize = settings.batchSize
+    var failures = 0
+    while !Task.isCancelled {
+      if case .authError = state.withLock({ $0.status.health }) {
+        do { try await clock.sleep(for: settings.flushInterval) } catch { return }
+        continue
+      }
+      let batch = outbox.batch(batchSize)
+      if batch.isEmpty {
+        do { try await clock.sleep(for: settings.flushInterval) } catch { return }
+        continue
+      }
+      let outcome = await send(batch)
+      switch outcome {
+      case .accepted:
+        failures = 0
+        // Fewer than asked for means the backlog is drained: wait for more rather than spin.
+        let drained = batch.count < batchSize
+        batchSize = settings.batchSize
+        if drained {
+          do { try await clock.sleep(for: settings.flushInterval) } catch { return }
+        }
+      case .split:
+        batchSize = max(1, batch.count / 2)
+      case .retry(let after):
+        failures += 1
+        let delay = after ?? backoff(failures)
+        setHealth(.retrying(untilMs: wallTime.nowMs + delay.milliseconds, reason: lastReason))
+        do { try await clock.sleep(for: delay) } catch { return }
+      case .stop:
+        continue
+      }
+    }
+  }
+
+  /// On quit: keeps sending for at most `limit`, then leaves the rest in the outbox.
+  public func drain(for limit: Duration) async {
+    let deadline = clock.now.advanced(by: limit)
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.run() }
+      group.addTask {
+        while self.outbox.status.backlog > 0, self.clock.now < deadline {
+          do { try await self.clock.sleep(for: .milliseconds(50)) } catch { return }
+        }
+      }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  enum Outcome: Equatable {
+    case accepted
+    case split
+    case retry(after: Duration?)
+    case stop
+  }
+
+  private var lastReason: String { state.withLock { Self.reason($0.status.health) } }
+  private static func reason(_ health: ForwarderStatus.Health) -> String {
+    if case .retrying(_, let reason) = health { return reason }
+    return ""
+  }
+
+  func send(_ batch: [SequencedReading]) async -> Outcome {
+    let started = clock.now
+    let body = Self.encode(batch, source: settings.source)
+    let result: Result<TransportResponse, TransportFailure>
+    if faults.outage {
+      result = .failure(TransportFailure("collector outage (injected)"))
+    } else {
+      if faults.slow { try? await clock.sleep(for: NetworkFaults.slowNetworkDelay) }
+      result = await transport.post(body)
+    }
+    let latency = started.duration(to: clock.now)
+    let span = "batch \(batch.count) seq \(batch.first!.seq)-\(batch.last!.seq)"
+    switch result {
+    case .failure(let failure):
+      log("\(span) error: \(failure.message) (\(latency.milliseconds) ms)")
+      setHealth(.retrying(untilMs: 0, reason: failure.message))
+      return .retry(after: nil)
+    case .success(let response):
+      log("\(span) status \(response.status) (\(latency.milliseconds) ms)")
+      switch response.status {
+      case 200..<300:
+        outbox.accept(through: batch.last!.seq)
+        state.withLock {
+          $0.status.sent += batch.count
+          $0.status.health = .connected
+        }
+        return .accepted
+      case 413 where batch.count > 1:
+        return .split
+      case 400, 413, 422:
+        outbox.reject(batch, reason: "HTTP \(response.status): \(response.body)")
+        log("\(span) quarantined in outbox/rejected: \(response.body)")
+        return .accepted
+      case 401, 403:
+        setHealth(.authError("HTTP \(response.status): check --token"))
+        return .stop
+      case 429, 503:
+        setHealth(.retrying(untilMs: 0, reason: "HTTP \(response.status)"))
+        return .retry(after: response.retryAfter.map { min($0, .seconds(300)) })
+      default:
+        setHealth(.retrying(untilMs: 0, reason: "HTTP \(response.status)"))
+        return .retry(after: nil)
+      }
+    }
+  }
+
+  /// Capped exponential backoff with jitter: base·2ⁿ⁻¹, at most the cap, times 0.5–1.
+  func backoff(_ failures: Int) -> Duration {
+    let exponent = min(failures - 1, 16)
+    let raw = settings.backoffBase * (1 << exponent)
+    let capped = min(raw, settings.backoffCap)
+    let jitter = state.withLock { $0.rng.unit() }
+    return capped * (0.5 + 0.5 * jitter)
+  }
+
+  private func setHealth(_ health: ForwarderStatus.Health) {
+    state.withLock { $0.status.health = health }
+  }
+
+  private func log(_ message: String) {
+    commLog?.append("forward \(message)", atMs: wallTime.nowMs)
+  }
+
+  /// `{"source":"…","readings":[{"device_id":…,"timestamp":…,"power":…,"seq":…},…]}`
+  static func encode(_ batch: [SequencedReading], source: String) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(batch.count * 90 + 64)
+    out.append(contentsOf: #"{"source":""#.utf8)
+    out.append(contentsOf: source.utf8)
+    out.append(contentsOf: #"","readings":["#.utf8)
+    for (index, entry) in batch.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: #"{"device_id":""#.utf8)
+      out.append(contentsOf: entry.reading.deviceID.rawValue.utf8)
+      out.append(contentsOf: #"","timestamp":""#.utf8)
+      Timestamp.appendRFC3339(entry.reading.timestampMs, to: &out)
+      out.append(contentsOf: #"","power":"#.utf8)
+      FixedPoint.append(entry.reading.power, decimals: 3, to: &out)
+      out.append(contentsOf: #","seq":"#.utf8)
+      out.append(contentsOf: String(entry.seq).utf8)
+      out.append(UInt8(ascii: "}"))
+    }
+    out.append(contentsOf: "]}".utf8)
+    return out
+  }
+}
+
+/// A tiny seeded generator for backoff jitter (reproducible in tests).
+struct SplitMix: Sendable {
+  var state: UInt64
+
+  mutating func unit() -> Double {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+  }
+}

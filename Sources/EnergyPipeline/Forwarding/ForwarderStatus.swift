@@ -1,0 +1,20 @@
+/// Forwarding health for the header: connected / retrying in N s / auth error, backlog, sent, dropped.
+public struct ForwarderStatus: Equatable, Sendable {
+  public enum Health: Equatable, Sendable {
+    /// Nothing sent yet.
+    case starting
+    case connected
+    /// Waiting before the next attempt, until this wall time, because of `reason`.
+    case retrying(untilMs: Int64, reason: String)
+    /// 401/403: sending stopped until the token is fixed and the monitor restarted.
+    case authError(String)
+  }
+
+  public var health: Health = .starting
+  public var sent = 0
+  public var backlog = 0
+  public var dropped = 0
+  public var quarantined = 0
+
+  public init() {}
+}

@@ -1,0 +1,144 @@
+import EnergyCore
+import EnergyPipeline
+import Foundation
+import Synchronization
+import Testing
+
+/// The status-code table, in virtual time against a scripted collector.
+@Suite struct ForwarderTests {
+  final class ScriptedCollector: CollectorTransport {
+    let script: Mutex<[Result<TransportResponse, TransportFailure>]>
+    let bodies = Mutex<[String]>([])
+
+    init(_ script: [Result<TransportResponse, TransportFailure>]) {
+      self.script = Mutex(script)
+    }
+
+    func post(_ body: [UInt8]) async -> Result<TransportResponse, TransportFailure> {
+      bodies.withLock { $0.append(String(decoding: body, as: UTF8.self)) }
+      return script.withLock { $0.isEmpty ? .success(TransportResponse(status: 200)) : $0.removeFirst() }
+    }
+
+    /// The seq numbers of every request, in order.
+    var requests: [[Int]] {
+      bodies.withLock { bodies in
+        bodies.map { body in
+          body.components(separatedBy: #""seq":"#).dropFirst().map { Int($0.prefix { $0.isNumber })! }
+        }
+      }
+    }
+  }
+
+  struct Setup {
+    let clock = ManualClock()
+    let folder = TemporaryFolder()
+    let collector: ScriptedCollector
+    let forwarder: Forwarder<ManualClock>
+
+    init(_ script: [Result<TransportResponse, TransportFailure>], readings count: Int, batchSize: Int = 500) throws {
+      collector = ScriptedCollector(script)
+      let spool = try OutboxSpool(directory: folder.file("outbox"))
+      try spool.append((0..<count).map { reading("AC001", Int64($0) * 1000, 100) })
+      var settings = Forwarder<ManualClock>.Settings(source: "home-1")
+      settings.batchSize = batchSize
+      forwarder = Forwarder(
+        outbox: spool, transport: collector, settings: settings,
+        wallTime: WallTime(clock: clock, startEpochMs: 0), commLog: CommLog(path: folder.file("comm_log.txt")))
+    }
+
+    /// Runs the forwarder until it sleeps; `steps` advance time, waiting for it to sleep again.
+    func run(_ steps: [Duration] = []) async {
+      let task = Task { await forwarder.run() }
+      await clock.waitForSleepers(1)
+      for step in steps {
+        clock.advance(by: step)
+        await clock.waitForSleepers(1)
+      }
+      task.cancel()
+      await task.value
+      folder.cleanUp()
+    }
+  }
+
+  static let ok = Result<TransportResponse, TransportFailure>.success(TransportResponse(status: 200))
+
+  @Test func successAcceptsTheBatchAndSendsSourceAndSeq() async throws {
+    let setup = try Setup([Self.ok], readings: 3)
+    await setup.run()
+    #expect(setup.collector.requests == [[1, 2, 3]])
+    #expect(setup.collector.bodies.withLock { $0[0] }.hasPrefix(
+      #"{"source":"home-1","readings":[{"device_id":"AC001","timestamp":"1970-01-01T00:00:00.000Z","power":100.000,"seq":1}"#))
+    #expect(setup.forwarder.status.sent == 3)
+    #expect(setup.forwarder.status.backlog == 0)
+    #expect(setup.forwarder.status.health == .connected)
+  }
+
+  @Test(arguments: [
+    Result<TransportResponse, TransportFailure>.success(TransportResponse(status: 500)),
+    .success(TransportResponse(status: 502)),
+    .failure(TransportFailure("connection refused")),
+    .failure(TransportFailure("timed out")),
+  ])
+  func failuresAreRetriedWithBackoffAndNothingIsLost(failure: Result<TransportResponse, TransportFailure>) async throws {
+    let setup = try Setup([failure, failure, Self.ok], readings: 2)
+    // Backoff with jitter: 0.25–0.5 s after the first failure, 0.5–1 s after the second.
+    await setup.run([.milliseconds(500), .seconds(1)])
+    #expect(setup.collector.requests == [[1, 2], [1, 2], [1, 2]])
+    #expect(setup.forwarder.status.sent == 2)
+    #expect(setup.forwarder.status.backlog == 0)
+  }
+
+  @Test func retryAfterIsHonoured() async throws {
+    let setup = try Setup([.success(TransportResponse(status: 429, retryAfter: .seconds(7))), Self.ok], readings: 1)
+    let task = Task { await setup.forwarder.run() }
+    await setup.clock.waitForSleepers(1)
+    if case .retrying = setup.forwarder.status.health {} else { Issue.record("shows retrying") }
+    setup.clock.advance(by: .milliseconds(6900))
+    #expect(setup.collector.requests.count == 1, "no retry before Retry-After")
+    setup.clock.advance(by: .milliseconds(100))
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.collector.requests.count == 2)
+    task.cancel()
+    await task.value
+    setup.folder.cleanUp()
+  }
+
+  @Test func tooLargeSplitsTheBatch() async throws {
+    let setup = try Setup([.success(TransportResponse(status: 413)), Self.ok, Self.ok], readings: 4, batchSize: 4)
+    await setup.run()
+    #expect(setup.collector.requests == [[1, 2, 3, 4], [1, 2], [3, 4]])
+    #expect(setup.forwarder.status.sent == 4)
+  }
+
+  @Test func badRequestQuarantinesTheBatchAndTheQueueMovesOn() async throws {
+    let setup = try Setup([.success(TransportResponse(status: 400, body: #"{"error":"bad"}"#)), Self.ok], readings: 3, batchSize: 2)
+    await setup.run()
+    #expect(setup.collector.requests == [[1, 2], [3]])
+    #expect(setup.forwarder.status.quarantined == 2)
+    #expect(setup.forwarder.status.backlog == 0)
+  }
+
+  @Test func unauthorizedStopsSending() async throws {
+    let setup = try Setup([.success(TransportResponse(status: 401))], readings: 2)
+    await setup.run([.seconds(5), .seconds(5)])
+    #expect(setup.collector.requests == [[1, 2]])
+    #expect(setup.forwarder.status.health == .authError("HTTP 401: check --token"))
+    #expect(setup.forwarder.status.backlog == 2, "nothing is dropped")
+  }
+
+  @Test func anInjectedOutageHoldsTheBacklogUntilCleared() async throws {
+    let setup = try Setup([], readings: 2)
+    setup.forwarder.faults.outage = true
+    let task = Task { await setup.forwarder.run() }
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.collector.requests.isEmpty)
+    #expect(setup.forwarder.status.backlog == 2)
+    setup.forwarder.faults.outage = false
+    setup.clock.advance(by: .seconds(1))
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.collector.requests == [[1, 2]])
+    task.cancel()
+    await task.value
+    setup.folder.cleanUp()
+  }
+}

@@ -1,0 +1,66 @@
+import EnergyCore
+import EnergyPipeline
+import Foundation
+import Testing
+
+@Suite struct OutboxSpoolTests {
+  func readings(_ count: Int, from start: Int = 0) -> [Reading] {
+    (start..<(start + count)).map { reading("AC001", Int64($0) * 1000, Double($0)) }
+  }
+
+  @Test func readingsSurviveARestartUntilAccepted() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do {
+      let spool = try OutboxSpool(directory: folder.path)
+      try spool.append(readings(5))
+      #expect(spool.batch(2).map(\.seq) == [1, 2])
+      spool.accept(through: 2)
+    }
+    let reopened = try OutboxSpool(directory: folder.path)
+    #expect(reopened.batch(10).map(\.seq) == [3, 4, 5])
+    #expect(reopened.batch(10).map(\.reading) == Array(readings(5)[2...]))
+    try reopened.append(readings(1, from: 9))
+    #expect(reopened.batch(10).last?.seq == 6, "sequence numbers keep increasing across restarts")
+  }
+
+  @Test func aLineTornByACrashIsIgnoredAndCutOff() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do { try OutboxSpool(directory: folder.path).append(readings(2)) }
+    let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("segment-") })
+    let handle = try #require(FileHandle(forWritingAtPath: folder.file(segment)))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("3,AC0".utf8))
+    try handle.close()
+    let reopened = try OutboxSpool(directory: folder.path)
+    #expect(reopened.batch(10).map(\.seq) == [1, 2])
+    try reopened.append(readings(1, from: 7))
+    #expect(try OutboxSpool(directory: folder.path).batch(10).map(\.seq) == [1, 2, 3])
+  }
+
+  @Test func rejectedBatchesAreQuarantinedWithTheReason() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let spool = try OutboxSpool(directory: folder.path)
+    try spool.append(readings(3))
+    spool.reject(spool.batch(2), reason: "HTTP 400: power")
+    #expect(spool.batch(10).map(\.seq) == [3])
+    #expect(spool.status.quarantined == 2)
+    let text = try #require(folder.read("rejected/batch-1-2.csv"))
+    #expect(text.hasPrefix("# rejected by the collector: HTTP 400: power\nseq,device_id,timestamp,power\n1,AC001,"))
+  }
+
+  @Test func overTheCapTheOldestAreDroppedAndCounted() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    // Segments of 10 readings (~20 bytes each), cap 500 bytes: about two segments fit.
+    let spool = try OutboxSpool(directory: folder.path, maxBytes: 500, segmentReadings: 10)
+    for start in stride(from: 0, to: 60, by: 10) { try spool.append(readings(10, from: start)) }
+    let status = spool.status
+    #expect(status.dropped > 0)
+    #expect(status.bytes <= 500)
+    #expect(status.backlog + status.dropped == 60)
+    #expect(spool.batch(1).first?.seq == Int64(status.dropped + 1), "the oldest went first")
+  }
+}
