@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
   ],
   targets: [
     // Reading, catalogue, time and CSV encoding: the vocabulary every other target shares.
@@ -24,7 +25,12 @@ let package = Package(
     // Screen buffer, widgets, layout, key map and the frame loop: pure Swift, no curses.
     .target(name: "EnergyDashboard", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline"]),
     // The running monitor: wires simulation, bus and sinks; drives a terminal or headless output.
-    .target(name: "EnergyMonitor", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline", "EnergyDashboard"]),
+    .target(
+      name: "EnergyMonitor",
+      dependencies: [
+        "EnergyCore", "EnergySimulation", "EnergyPipeline", "EnergyDashboard",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]),
     // The only code that talks to ncurses.
     .systemLibrary(
       name: "CNcursesw", path: "Sources/CNcursesw",

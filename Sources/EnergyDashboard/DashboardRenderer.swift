@@ -20,14 +20,14 @@ public enum DashboardRenderer {
       TooSmallNotice(width: area.width, height: area.height).render(into: &buffer, area: area)
       return
     }
-    HeaderBar(model: model, view: view).render(
-      into: &buffer, area: Rect(x: 0, y: 0, width: area.width, height: HeaderBar.height))
+    let header = HeaderBar(model: model, view: view)
+    header.render(into: &buffer, area: Rect(x: 0, y: 0, width: area.width, height: header.height))
     let footerY = area.height - 1
     let messageY = area.height - 2
     var bodyBottom = messageY
     if view.showTasks {
       let panel = TasksPanel(model: model)
-      let panelHeight = min(panel.preferredHeight, (messageY - HeaderBar.height) / 2)
+      let panelHeight = min(panel.preferredHeight, (messageY - header.height) / 2)
       if panelHeight >= 3 {
         bodyBottom = messageY - panelHeight
         panel.render(
@@ -35,7 +35,7 @@ public enum DashboardRenderer {
       }
     }
     let body = Rect(
-      x: 0, y: HeaderBar.height, width: area.width, height: bodyBottom - HeaderBar.height)
+      x: 0, y: header.height, width: area.width, height: bodyBottom - header.height)
     DeviceTable(devices: model.devices, selected: view.selected, window: view.window)
       .render(into: &buffer, area: body)
     if let message = view.message {

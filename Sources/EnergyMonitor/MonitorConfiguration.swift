@@ -10,6 +10,8 @@ public struct MonitorConfiguration: Sendable {
   public var refreshHz: Double
   /// Stop after this long; nil runs until quit.
   public var duration: Duration?
+  /// Where and how to forward readings; nil keeps them local.
+  public var forwarding: ForwardingConfiguration?
 
   public init(
     dataDirectory: String, catalog: DeviceCatalog, seed: UInt64, refreshHz: Double = 4,
@@ -26,6 +28,9 @@ public struct MonitorConfiguration: Sendable {
   public var sensorLogPath: String { (logsDirectory as NSString).appendingPathComponent("sensor_log.csv") }
   public var commLogPath: String { (logsDirectory as NSString).appendingPathComponent("comm_log.txt") }
   public var exportsDirectory: String { (dataDirectory as NSString).appendingPathComponent("exports") }
+  public var outboxDirectory: String { (dataDirectory as NSString).appendingPathComponent("outbox") }
+  /// A stable id for this installation, created once: the `source` of every forwarded batch.
+  public var sourceIDPath: String { (dataDirectory as NSString).appendingPathComponent("source-id") }
   /// Used when `--devices` is not given and the file exists.
   public var defaultCatalogPath: String { (dataDirectory as NSString).appendingPathComponent("devices.json") }
 }

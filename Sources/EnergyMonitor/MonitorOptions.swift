@@ -11,6 +11,11 @@ public struct MonitorOptions: Sendable {
   public var seed: UInt64?
   public var refresh: Double = 4
   public var duration: Double?
+  public var collector: String?
+  public var token: String?
+  public var batchSize = 500
+  public var flushInterval = 1.0
+  public var outboxMaxMB = 256.0
 
   public init() {}
 
@@ -46,6 +51,25 @@ public struct MonitorOptions: Sendable {
       for index in configuration.catalog.devices.indices {
         configuration.catalog.devices[index].period = interval
       }
+    }
+    if let collector {
+      guard let url = URL(string: collector), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+        throw ConfigurationError("--collector must be an http:// or https:// URL (got \(collector))")
+      }
+      guard (1...10_000).contains(batchSize) else {
+        throw ConfigurationError("--batch-size must be from 1 to 10000 (got \(batchSize))")
+      }
+      guard flushInterval.isFinite, flushInterval > 0 else {
+        throw ConfigurationError("--flush-interval must be a positive number of seconds (got \(flushInterval))")
+      }
+      guard outboxMaxMB.isFinite, outboxMaxMB > 0 else {
+        throw ConfigurationError("--outbox-max-mb must be a positive number (got \(outboxMaxMB))")
+      }
+      var forwarding = ForwardingConfiguration(collectorURL: collector, token: token)
+      forwarding.batchSize = batchSize
+      forwarding.flushInterval = .seconds(fraction: flushInterval)
+      forwarding.outboxMaxBytes = Int64(outboxMaxMB * 1_048_576)
+      configuration.forwarding = forwarding
     }
     try Self.checkDataDirectory(configuration)
     return configuration

@@ -20,13 +20,20 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   private let aggregator: Mutex<StatsAggregator>
   /// Wall time of the latest start or resume: devices are not OFFLINE for a pause.
   private let resumedAtMs: Atomic<Int64>
+  /// Sends readings to the collector through the durable outbox; nil when not forwarding.
+  public let forwarder: Forwarder<C>?
+  /// How long quitting waits for the outbox to drain before leaving the rest for the next run.
+  public static var quitDrainLimit: Duration { .seconds(2) }
 
   /// How often the CSV log is written (the issue asks for at least once a second).
   public static var flushInterval: Duration { .milliseconds(500) }
   /// How often statistics catch up with the bus when nobody asks for a snapshot.
   public static var statsInterval: Duration { .seconds(1) }
 
-  public init(configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs()) {
+  public init(
+    configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs(),
+    forwarding: (outbox: OutboxSpool, transport: any CollectorTransport, source: String)? = nil
+  ) {
     self.configuration = configuration
     self.clock = clock
     self.wallTime = WallTime(clock: clock, startEpochMs: startEpochMs)
@@ -37,6 +44,16 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     self.csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
     self.aggregator = Mutex(StatsAggregator(catalog: configuration.catalog))
     self.resumedAtMs = Atomic(startEpochMs)
+    if let forwarding, let settings = configuration.forwarding {
+      var forwarderSettings = Forwarder<C>.Settings(source: forwarding.source)
+      forwarderSettings.batchSize = settings.batchSize
+      forwarderSettings.flushInterval = settings.flushInterval
+      forwarder = Forwarder(
+        outbox: forwarding.outbox, transport: forwarding.transport, settings: forwarderSettings,
+        wallTime: wallTime, commLog: commLog, seed: configuration.seed)
+    } else {
+      forwarder = nil
+    }
   }
 
   /// A further consumer of every reading (headless printer, forwarder).
@@ -55,9 +72,16 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       }
       group.addTask { await self.every(Self.flushInterval) { self.flushLog() } }
       group.addTask { await self.every(Self.statsInterval) { self.updateStatistics() } }
+      if let forwarder { group.addTask { await forwarder.run() } }
     }
     updateStatistics()
     let status = flushLog()
+    if let forwarder {
+      // Quitting is cancellation; the drain gets a task of its own, awaited here, so it can still run.
+      await Task { await forwarder.drain(for: Self.quitDrainLimit) }.value
+      let left = forwarder.status.backlog
+      commLog.append("forward: \(left) readings left in the outbox for the next run", atMs: wallTime.nowMs)
+    }
     commLog.append(
       "session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
     csvSink.closeFile()
@@ -73,7 +97,16 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// Moves queued readings into the CSV sink and writes them.
   @discardableResult
   public func flushLog() -> CSVLogStatus {
-    csvSink.append(csvQueue.drain())
+    let readings = csvQueue.drain()
+    if let forwarder, !readings.isEmpty {
+      // Into the outbox first: whatever reaches the CSV is also queued for the collector.
+      do {
+        try forwarder.outbox.append(readings)
+      } catch {
+        commLog.append("outbox write failed: \(error)", atMs: wallTime.nowMs)
+      }
+    }
+    csvSink.append(readings)
     return csvSink.flush()
   }
 
@@ -121,7 +154,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     }
     return DashboardModel(
       nowMs: nowMs, uptime: wallTime.uptime, paused: paused, devices: devices, tasks: tasks,
-      csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats)
+      csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats,
+      forwarding: forwarder?.status)
   }
 
   /// Carries out a key's command; returns the line to show the user.
@@ -139,6 +173,14 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     case .clearFaults(let id):
       scheduler.task(for: id)?.faults.clearAll()
       return "cleared faults on \(id)"
+    case .toggleCollectorOutage:
+      guard let forwarder else { return "no collector configured (--collector URL)" }
+      forwarder.faults.outage.toggle()
+      return forwarder.faults.outage ? "collector outage injected: readings wait in the outbox" : "collector outage cleared"
+    case .toggleSlowNetwork:
+      guard let forwarder else { return "no collector configured (--collector URL)" }
+      forwarder.faults.slow.toggle()
+      return forwarder.faults.slow ? "slow network injected: +2 s per request" : "slow network cleared"
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()

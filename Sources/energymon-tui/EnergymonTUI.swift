@@ -36,6 +36,21 @@ struct EnergymonTUI: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds (decimals allowed) and exit 0.", valueName: "seconds"))
   var duration: Double?
 
+  @Option(help: ArgumentHelp("Forward every reading to this energymon-collector (e.g. http://127.0.0.1:5000) through a durable outbox in <data-dir>/outbox/.", valueName: "url"))
+  var collector: String?
+
+  @Option(help: ArgumentHelp("Bearer token for the collector (default: $ENERGYMON_TOKEN).", valueName: "token"))
+  var token: String?
+
+  @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Readings per request to the collector.", valueName: "n"))
+  var batchSize = 500
+
+  @Option(name: .customLong("flush-interval"), parsing: .unconditional, help: ArgumentHelp("Seconds between sends when a batch is not full.", valueName: "seconds"))
+  var flushInterval = 1.0
+
+  @Option(name: .customLong("outbox-max-mb"), parsing: .unconditional, help: ArgumentHelp("Outbox size cap; beyond it the oldest readings are dropped and counted.", valueName: "mb"))
+  var outboxMaxMB = 256.0
+
   func run() async throws {
     var options = MonitorOptions()
     options.dataDirectory = data.dataDirectory
@@ -44,8 +59,13 @@ struct EnergymonTUI: AsyncParsableCommand {
     options.seed = seed
     options.refresh = refresh
     options.duration = duration
+    options.collector = collector
+    options.token = token ?? ProcessInfo.processInfo.environment["ENERGYMON_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    options.batchSize = batchSize
+    options.flushInterval = flushInterval
+    options.outboxMaxMB = outboxMaxMB
     let configuration = try options.resolve()
-    await MonitorLauncher(configuration: configuration, headless: headless).run()
+    try await MonitorLauncher(configuration: configuration, headless: headless).run()
   }
 
   /// Parses and runs with this project's exit statuses: 0 for success and help, 2 for usage and

@@ -1,5 +1,6 @@
 import CursesTerminal
 import EnergyMonitor
+import EnergyPipeline
 import Foundation
 
 #if canImport(Glibc)
@@ -12,9 +13,20 @@ struct MonitorLauncher {
   let configuration: MonitorConfiguration
   let headless: Bool
 
-  func run() async {
+  func run() async throws {
     let clock = ContinuousClock()
-    let runtime = MonitorRuntime(configuration: configuration, clock: clock)
+    var forwarding: (outbox: OutboxSpool, transport: any CollectorTransport, source: String)?
+    if let settings = configuration.forwarding {
+      let outbox: OutboxSpool
+      do {
+        outbox = try OutboxSpool(directory: configuration.outboxDirectory, maxBytes: settings.outboxMaxBytes)
+      } catch {
+        throw ConfigurationError("outbox: \((error as? OutboxError)?.message ?? "\(error)")")
+      }
+      let source = try SourceID.loadOrCreate(at: configuration.sourceIDPath)
+      forwarding = (outbox, HTTPCollectorTransport(collectorURL: settings.collectorURL, token: settings.token), source)
+    }
+    let runtime = MonitorRuntime(configuration: configuration, clock: clock, forwarding: forwarding)
     let stop = StopRequest()
     let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { stop.request() }
     signal(SIGPIPE, SIG_IGN)

@@ -67,7 +67,7 @@ import Testing
     await setup.run()
     #expect(setup.collector.requests == [[1, 2, 3]])
     #expect(setup.collector.bodies.withLock { $0[0] }.hasPrefix(
-      #"{"source":"home-1","readings":[{"device_id":"AC001","timestamp":"1970-01-01T00:00:00.000Z","power":100.000,"seq":1}"#))
+      #"{"source":"home-1","readings":[{"device_id":"AC001","timestamp":"1970-01-01T00:00:00.000Z","power":100.0,"seq":1}"#))
     #expect(setup.forwarder.status.sent == 3)
     #expect(setup.forwarder.status.backlog == 0)
     #expect(setup.forwarder.status.health == .connected)

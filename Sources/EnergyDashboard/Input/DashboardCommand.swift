@@ -8,4 +8,6 @@ public enum DashboardCommand: Equatable, Sendable {
   case inject(Fault, DeviceID)
   case clearFaults(DeviceID)
   case export
+  case toggleCollectorOutage
+  case toggleSlowNetwork
 }

@@ -72,6 +72,10 @@ public enum KeyMap {
     case .clear:
       state.message = "cleared faults on \(device)"
       return .clearFaults(device)
+    case .collectorOutage:
+      return .toggleCollectorOutage
+    case .slowNetwork:
+      return .toggleSlowNetwork
     }
   }
 

@@ -14,11 +14,13 @@ public struct DashboardModel: Sendable {
   public var published: Int
   /// Per-consumer bus counts; any `dropped` above zero is shown in the header.
   public var consumers: [BusSubscription.Stats]
+  /// Forwarding health; nil when no collector is configured.
+  public var forwarding: ForwarderStatus?
 
   public init(
     nowMs: Int64, uptime: Duration = .zero, paused: Bool = false, devices: [DeviceRow],
     tasks: [TaskRow] = [], csv: CSVLogStatus = CSVLogStatus(), published: Int = 0,
-    consumers: [BusSubscription.Stats] = []
+    consumers: [BusSubscription.Stats] = [], forwarding: ForwarderStatus? = nil
   ) {
     self.nowMs = nowMs
     self.uptime = uptime
@@ -28,6 +30,7 @@ public struct DashboardModel: Sendable {
     self.csv = csv
     self.published = published
     self.consumers = consumers
+    self.forwarding = forwarding
   }
 
   public var busDropped: Int { consumers.reduce(0) { $0 + $1.dropped } }

@@ -16,7 +16,7 @@ public struct DashboardViewState: Equatable, Sendable {
 
   /// Entries of the fault menu, in order; the last clears every fault.
   public static let faultMenuEntries: [FaultMenuEntry] =
-    Fault.allCases.map { .inject($0) } + [.clear]
+    Fault.allCases.map { .inject($0) } + [.clear, .collectorOutage, .slowNetwork]
 
   public var isFaultMenuOpen: Bool { faultMenuCursor != nil }
 }
@@ -25,11 +25,16 @@ public struct DashboardViewState: Equatable, Sendable {
 public enum FaultMenuEntry: Equatable, Sendable {
   case inject(Fault)
   case clear
+  /// Network faults apply to the forwarder, not to the selected device.
+  case collectorOutage
+  case slowNetwork
 
   public var title: String {
     switch self {
     case .inject(let fault): fault.menuTitle
     case .clear: "Clear faults"
+    case .collectorOutage: "Collector outage (on/off)"
+    case .slowNetwork: "Slow network +2 s (on/off)"
     }
   }
 }

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyPipeline
 
 /// Two lines on top: clock, uptime, run state and totals; then logging and bus health.
 public struct HeaderBar {
@@ -10,7 +11,8 @@ public struct HeaderBar {
     self.view = view
   }
 
-  public static let height = 2
+  /// Two lines, three when forwarding to a collector.
+  public var height: Int { model.forwarding == nil ? 2 : 3 }
 
   public var runState: String {
     var states: [String] = [model.paused ? "PAUSED" : "RUNNING"]
@@ -49,6 +51,30 @@ public struct HeaderBar {
     x += buffer.write(
       "  dropped \(lost)", x: x, y: y, style: lost > 0 ? .fault : .plain, maxWidth: area.maxX - x)
     buffer.write("  stats: \(view.window.label)", x: x, y: y, style: .dim, maxWidth: area.maxX - x)
+
+    guard let forwarding = model.forwarding, area.height >= 3 else { return }
+    renderForwarding(forwarding, into: &buffer, x: area.x, y: area.y + 2, maxX: area.maxX)
+  }
+
+  private func renderForwarding(_ status: ForwarderStatus, into buffer: inout ScreenBuffer, x start: Int, y: Int, maxX: Int) {
+    var x = start
+    x += buffer.write(" collector ", x: x, y: y, maxWidth: maxX - x)
+    switch status.health {
+    case .starting:
+      x += buffer.write("connecting", x: x, y: y, style: .dim, maxWidth: maxX - x)
+    case .connected:
+      x += buffer.write("connected", x: x, y: y, style: .ok, maxWidth: maxX - x)
+    case .retrying(let untilMs, let reason):
+      let seconds = max(0, (untilMs - model.nowMs + 999) / 1000)
+      x += buffer.write("retrying in \(seconds) s (\(reason))", x: x, y: y, style: .warning, maxWidth: maxX - x)
+    case .authError(let reason):
+      x += buffer.write("auth error: \(reason)", x: x, y: y, style: .fault, maxWidth: maxX - x)
+    }
+    x += buffer.write("  backlog \(status.backlog)  sent \(status.sent)", x: x, y: y, maxWidth: maxX - x)
+    let lost = status.dropped + status.quarantined
+    buffer.write(
+      "  dropped \(status.dropped)  rejected \(status.quarantined)", x: x, y: y, style: lost > 0 ? .fault : .plain,
+      maxWidth: maxX - x)
   }
 
   /// `1:02:03` for an hour or more, else `02:03`.

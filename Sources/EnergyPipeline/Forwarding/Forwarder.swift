@@ -192,7 +192,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
       out.append(contentsOf: #"","timestamp":""#.utf8)
       Timestamp.appendRFC3339(entry.reading.timestampMs, to: &out)
       out.append(contentsOf: #"","power":"#.utf8)
-      FixedPoint.append(entry.reading.power, decimals: 3, to: &out)
+      FixedPoint.append(entry.reading.power, decimals: 1, to: &out)
       out.append(contentsOf: #","seq":"#.utf8)
       out.append(contentsOf: String(entry.seq).utf8)
       out.append(UInt8(ascii: "}"))

@@ -111,7 +111,8 @@ public final class OutboxSpool: Sendable {
         state.nextSeq += 1
         entries.append(entry)
         bytes.append(contentsOf: "\(entry.seq),\(reading.deviceID.rawValue),\(reading.timestampMs),".utf8)
-        FixedPoint.append(reading.power, decimals: 3, to: &bytes)
+        // One decimal, as in the CSV: the collector must hold exactly what the log holds.
+        FixedPoint.append(reading.power, decimals: 1, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
       }
       if state.segments.isEmpty || (state.segments.last.map { entries[0].seq - $0.firstSeq >= Int64(segmentReadings) } ?? true) {

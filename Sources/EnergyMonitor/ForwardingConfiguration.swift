@@ -1,0 +1,13 @@
+/// `--collector` and its companions.
+public struct ForwardingConfiguration: Sendable {
+  public var collectorURL: String
+  public var token: String?
+  public var batchSize = 500
+  public var flushInterval: Duration = .seconds(1)
+  public var outboxMaxBytes: Int64 = 256 << 20
+
+  public init(collectorURL: String, token: String? = nil) {
+    self.collectorURL = collectorURL
+    self.token = token
+  }
+}

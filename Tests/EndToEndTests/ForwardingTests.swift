@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `energymon-tui --collector` against a real `energymon-collector`, both as processes on 127.0.0.1.
+@Suite(.serialized) struct ForwardingTests {
+  let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
+
+  /// A collector process on a free-looking loopback port, stopped by its pid.
+  final class Collector {
+    let port: Int
+    let database: String
+    let path: String
+    var process: RunningProcess?
+
+    init(path: String, database: String, port: Int = Int.random(in: 20_000...60_000)) {
+      self.path = path
+      self.database = database
+      self.port = port
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func start() throws {
+      process = try RunningProcess(path, ["--port", "\(port)", "--db", database], detached: true)
+      #expect(eventually { (try? runProcess("/usr/bin/curl", ["-sf", "\(self.url)/healthz"], timeout: 5))?.status == 0 })
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) {
+      guard let process else { return }
+      Foundation.kill(process.pid, signal)
+      _ = process.wait(timeout: 10)
+      self.process = nil
+    }
+
+    /// Every reading the collector holds, one CSV line each (header dropped), sorted.
+    func rows() -> [Substring] {
+      let csv = (try? runProcess("/usr/bin/curl", ["-sf", "\(url)/export.csv"], timeout: 30))?.stdout ?? ""
+      return csv.split(separator: "\n").dropFirst().sorted()
+    }
+  }
+
+  func csvRows(_ folder: TemporaryFolder) -> [Substring] {
+    folder.lines("logs/sensor_log.csv").dropFirst().sorted()
+  }
+
+  @Test func theCollectorHoldsExactlyTheReadingsInTheCSV() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = Collector(path: collectorPath, database: folder.file("collector.sqlite"))
+    try collector.start()
+    defer { collector.kill() }
+    let run = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("monitor"), "--collector", collector.url, "--duration", "2",
+      "--interval", "0.05",
+    ])
+    #expect(run.status == 0)
+    let local = folder.lines("monitor/logs/sensor_log.csv").dropFirst().sorted()
+    #expect(local.count >= 100)
+    #expect(collector.rows() == local)
+  }
+
+  @Test func aCollectorKilledAndRestartedMidRunLosesNothing() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = Collector(path: collectorPath, database: folder.file("collector.sqlite"))
+    try collector.start()
+    defer { collector.kill() }
+    let monitor = try startProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("monitor"), "--collector", collector.url, "--interval", "0.05",
+    ])
+    let logged = { folder.lines("monitor/logs/sensor_log.csv").count - 1 }
+    #expect(eventually { logged() >= 30 })
+    collector.kill()
+    let atOutage = logged()
+    #expect(eventually { logged() >= atOutage + 60 }, "the monitor keeps logging while the collector is down")
+    try collector.start()
+    #expect(eventually { logged() >= atOutage + 120 })
+    kill(monitor.pid, SIGTERM)
+    #expect(monitor.wait(timeout: 15).status == 0)
+    let local = folder.lines("monitor/logs/sensor_log.csv").dropFirst().sorted()
+    #expect(collector.rows() == local, "every reading arrives exactly once")
+  }
+
+  @Test func aMonitorKilledWhileTheCollectorIsDownResumesFromItsOutbox() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = Collector(path: collectorPath, database: folder.file("collector.sqlite"))
+    let arguments = ["--headless", "--data-dir", folder.file("monitor"), "--collector", collector.url, "--interval", "0.05"]
+    let first = try startProcess(binaryPath, arguments)
+    #expect(eventually { folder.lines("monitor/logs/sensor_log.csv").count > 60 })
+    kill(first.pid, SIGKILL)
+    _ = first.wait(timeout: 10)
+    try collector.start()
+    defer { collector.kill() }
+    let second = try runProcess(binaryPath, arguments + ["--duration", "2"])
+    #expect(second.status == 0)
+    let local = folder.lines("monitor/logs/sensor_log.csv").dropFirst().sorted()
+    #expect(local.count > 60)
+    #expect(collector.rows() == local, "the first run's backlog arrives, once, after the restart")
+  }
+}
