@@ -14,6 +14,11 @@ public struct QueryController<Context: RequestContext>: Sendable {
     router.get("/api/stats") { _, _ in try await self.stats() }
     router.get("/api/readings") { request, _ in try await self.readings(request) }
     router.get("/export.csv") { request, _ in try self.export(request) }
+    router.get("/openapi.yaml") { _, _ in
+      Response(
+        status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
     router.get("/dashboard") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "text/html; charset=utf-8"],

@@ -98,4 +98,12 @@ import Testing
     #expect(local.count > 60)
     #expect(collector.rows() == local, "the first run's backlog arrives, once, after the restart")
   }
+
+  @Test func theCollectorRefusesAnOpenAddressWithoutAToken() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let result = try runProcess(collectorPath, ["--host", "0.0.0.0", "--db", folder.file("c.sqlite")], timeout: 10)
+    #expect(result.status == 2)
+    #expect(result.stderr == "energymon-collector: refusing to listen on 0.0.0.0 without a token: give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n")
+  }
 }

@@ -98,4 +98,19 @@ import Testing
     #expect(lines.contains { $0.hasPrefix("▶ D500 ") })
     #expect(lines.contains { $0.contains("more") })
   }
+
+  @Test func forwardingHealthGetsAThirdHeaderLine() {
+    var model = sampleModel()
+    var status = ForwarderStatus()
+    status.health = .retrying(untilMs: model.nowMs + 2500, reason: "connection refused")
+    status.backlog = 120
+    status.sent = 900
+    model.forwarding = status
+    let lines = screen(model, width: 100)
+    #expect(lines[2].hasPrefix(" collector retrying in 3 s (connection refused)  backlog 120  sent 900  dropped 0  rejected 0"))
+    #expect(lines[3].hasPrefix("  ID    NAME"))
+    status.health = .authError("HTTP 401: check --token")
+    model.forwarding = status
+    #expect(screen(model, width: 100)[2].hasPrefix(" collector auth error: HTTP 401: check --token"))
+  }
 }
