@@ -42,8 +42,12 @@ public struct IngestController<Context: RequestContext>: Sendable {
 
 extension Response {
   static func json(_ text: String, status: HTTPResponse.Status) -> Response {
+    json(Array(text.utf8), status: status)
+  }
+
+  static func json(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {
     Response(
       status: status, headers: [.contentType: "application/json; charset=utf-8"],
-      body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 }

@@ -27,15 +27,30 @@ public struct QueryController<Context: RequestContext>: Sendable {
   }
 
   func stats() async throws -> Response {
-    var devices: [String: Any] = [:]
-    for aggregate in try await store.aggregates() {
-      devices[aggregate.deviceID.rawValue] = [
-        "count": aggregate.count, "avg": round1(aggregate.average), "min": round1(aggregate.min),
-        "max": round1(aggregate.max), "kwh": (aggregate.kilowattHours * 1e6).rounded() / 1e6,
-        "last_power": round1(aggregate.lastPower), "last_timestamp": Timestamp.rfc3339(aggregate.lastTimestampMs),
-      ]
+    let aggregates = try await store.aggregates()
+    var json = JSONWriter(capacity: 64 + aggregates.count * 192)
+    json.raw(#"{"devices":{"#)
+    for (index, aggregate) in aggregates.enumerated() {
+      if index > 0 { json.raw(",") }
+      json.string(aggregate.deviceID.rawValue)
+      json.raw(#":{"count":"#)
+      json.integer(aggregate.count)
+      json.raw(#","avg":"#)
+      json.number(aggregate.average, decimals: 1)
+      json.raw(#","min":"#)
+      json.number(aggregate.min, decimals: 1)
+      json.raw(#","max":"#)
+      json.number(aggregate.max, decimals: 1)
+      json.raw(#","kwh":"#)
+      json.number(aggregate.kilowattHours, decimals: 6)
+      json.raw(#","last_power":"#)
+      json.number(aggregate.lastPower, decimals: 1)
+      json.raw(#","last_timestamp":"#)
+      json.timestamp(aggregate.lastTimestampMs)
+      json.raw("}")
     }
-    return .json(JSONText.encode(["devices": devices]), status: .ok)
+    json.raw("}}")
+    return .json(json.bytes, status: .ok)
   }
 
   func readings(_ request: Request) async throws -> Response {
@@ -46,10 +61,20 @@ public struct QueryController<Context: RequestContext>: Sendable {
       return .json(error.json, status: .badRequest)
     }
     let readings = try await store.latest(deviceID: query.deviceID, sinceMs: query.sinceMs, limit: query.limit)
-    let rows: [[String: Any]] = readings.map {
-      ["device_id": $0.deviceID.rawValue, "timestamp": Timestamp.rfc3339($0.timestampMs), "power": round1($0.power)]
+    var json = JSONWriter(capacity: 32 + readings.count * 80)
+    json.raw(#"{"readings":["#)
+    for (index, reading) in readings.enumerated() {
+      if index > 0 { json.raw(",") }
+      json.raw(#"{"device_id":"#)
+      json.string(reading.deviceID.rawValue)
+      json.raw(#","power":"#)
+      json.number(reading.power, decimals: 1)
+      json.raw(#","timestamp":"#)
+      json.timestamp(reading.timestampMs)
+      json.raw("}")
     }
-    return .json(JSONText.encode(["readings": rows]), status: .ok)
+    json.raw("]}")
+    return .json(json.bytes, status: .ok)
   }
 
   /// Streams the matching readings in pages, so exporting millions of rows needs little memory.
@@ -80,7 +105,6 @@ public struct QueryController<Context: RequestContext>: Sendable {
       })
   }
 
-  private func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 }
 
 /// `device_id`, `since` and `limit` query parameters, validated.

@@ -116,7 +116,7 @@ import Testing
       #expect(ac["max"] as? Double == 2000)
       #expect(ac["kwh"] as? Double == 0.000417)
       let (_, latest) = try await get(client, "/api/readings?device_id=AC001&limit=1")
-      #expect(latest == #"{"readings":[{"device_id":"AC001","power":2000,"timestamp":"2025-04-10T12:00:01.000Z"}]}"#)
+      #expect(latest == #"{"readings":[{"device_id":"AC001","power":2000.0,"timestamp":"2025-04-10T12:00:01.000Z"}]}"#)
       let (_, since) = try await get(client, "/export.csv?since=2025-04-10T12:00:01Z")
       #expect(since == "device_id,timestamp,power\nAC001,2025-04-10T12:00:01.000Z,2000.0\nFR003,2025-04-10T12:00:01.000Z,100.0\n")
       let (badLimit, _) = try await get(client, "/api/readings?limit=0")
