@@ -16,7 +16,6 @@ public struct RingBuffer<Element>: Sequence {
 
   @inlinable public var count: Int { storage.count }
   @inlinable public var isEmpty: Bool { storage.isEmpty }
-  @inlinable public var isFull: Bool { storage.count == capacity }
 
   /// Appends `element`; returns the evicted oldest element when the ring was full.
   @inlinable @inline(__always) @discardableResult
@@ -57,19 +56,6 @@ public struct RingBuffer<Element>: Sequence {
     }
     storage.removeAll(keepingCapacity: true)
     head = 0
-  }
-
-  /// Moves up to `limit` of the oldest elements to `out`, keeping the rest in order.
-  @inlinable
-  public mutating func drain(upTo limit: Int, into out: inout [Element]) {
-    guard limit < storage.count else {
-      drain(into: &out)
-      return
-    }
-    var rest: [Element] = []
-    drain(into: &rest)
-    out.append(contentsOf: rest[..<limit])
-    for element in rest[limit...] { append(element) }
   }
 
   /// Calls `body` with the newest `n` elements, oldest first, without modulo arithmetic per element.

@@ -41,18 +41,6 @@ public final class IngestBus: Sendable {
     }
   }
 
-  /// Publishes a batch under one lock, for bulk producers.
-  public func publish(contentsOf readings: [Reading]) {
-    state.withLock { state in
-      state.published += readings.count
-      for index in state.queues.indices {
-        for reading in readings where state.queues[index].readings.append(reading) != nil {
-          state.queues[index].dropped += 1
-        }
-      }
-    }
-  }
-
   func drain(_ index: Int, into out: inout [Reading]) {
     state.withLock { state in
       let before = out.count

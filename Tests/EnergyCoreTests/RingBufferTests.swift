@@ -23,15 +23,6 @@ import Testing
     ring.append(9)
     #expect(Array(ring) == [9])
   }
-
-  @Test func partialDrainKeepsTheRest() {
-    var ring = RingBuffer<Int>(capacity: 4)
-    for value in 1...6 { ring.append(value) }
-    var out: [Int] = []
-    ring.drain(upTo: 2, into: &out)
-    #expect(out == [3, 4])
-    #expect(Array(ring) == [5, 6])
-  }
 }
 
 @Suite struct RingBufferSuffixTests {

@@ -20,7 +20,7 @@ import Testing
     let slow = bus.subscribe(name: "slow", capacity: 3)
     let fast = bus.subscribe(name: "fast", capacity: 100)
     let readings = (0..<5).map { reading("WM002", Int64($0), Double($0)) }
-    bus.publish(contentsOf: readings)
+    readings.forEach(bus.publish)
     #expect(slow.drain() == Array(readings[2...]))
     #expect(fast.drain() == readings)
     #expect(slow.stats == BusSubscription.Stats(name: "slow", delivered: 3, dropped: 2, queued: 0))

@@ -137,7 +137,4 @@ public struct ScreenBuffer: Equatable, Sendable {
       return String(line)
     }
   }
-
-  /// The whole screen as text, one line per row.
-  public var text: String { lines.joined(separator: "\n") }
 }

@@ -17,8 +17,6 @@ public struct DashboardViewState: Equatable, Sendable {
   /// Entries of the fault menu, in order; the last clears every fault.
   public static let faultMenuEntries: [FaultMenuEntry] =
     Fault.allCases.map { .inject($0) } + [.clear, .collectorOutage, .slowNetwork]
-
-  public var isFaultMenuOpen: Bool { faultMenuCursor != nil }
 }
 
 /// One line of the fault menu.
