@@ -40,10 +40,14 @@ let package = Package(
       name: "CSQLiteSystem", path: "Sources/CSQLiteSystem",
       providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "CursesTerminal", dependencies: ["CNcursesw", "EnergyDashboard"]),
+    // Exit statuses shared by both executables: 0 and help, 2 with one line for bad input.
+    .target(
+      name: "EnergyCommandLine",
+      dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "energymon-tui",
       dependencies: [
-        "EnergyMonitor", "CursesTerminal",
+        "EnergyMonitor", "CursesTerminal", "EnergyCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The remote collector: HTTP ingest with validation, SQLite storage with running aggregates.
@@ -57,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "energymon-collector",
       dependencies: [
-        "EnergyCollector",
+        "EnergyCollector", "EnergyCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

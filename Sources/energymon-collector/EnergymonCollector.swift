@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnergyCommandLine
 import EnergyCollector
 import Foundation
 import Logging
@@ -42,22 +43,7 @@ struct EnergymonCollector: AsyncParsableCommand {
     try await runCollector(arguments, logger: logger)
   }
 
-  /// Exit 2 with one line for usage and configuration errors; 0 for --help.
   static func main() async {
-    do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-    } catch {
-      if exitCode(for: error) == .success {
-        print(fullMessage(for: error))
-        Foundation.exit(0)
-      }
-      FileHandle.standardError.write(Data("energymon-collector: \(message(for: error))\n".utf8))
-      Foundation.exit(2)
-    }
+    await CommandRunner.main(Self.self, name: "energymon-collector")
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnergyCommandLine
 import EnergyMonitor
 import Foundation
 
@@ -68,30 +69,7 @@ struct EnergymonTUI: AsyncParsableCommand {
     try await MonitorLauncher(configuration: configuration, headless: headless).run()
   }
 
-  /// Parses and runs with this project's exit statuses: 0 for success and help, 2 for usage and
-  /// configuration errors, each reported as one line.
   static func main() async {
-    do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-    } catch let error as ConfigurationError {
-      failUsage(error.message)
-    } catch {
-      if exitCode(for: error) == .success {
-        print(fullMessage(for: error))
-        Foundation.exit(0)
-      }
-      if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
-      failUsage(message(for: error))
-    }
-  }
-
-  static func failUsage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("energymon-tui: \(message)\n".utf8))
-    Foundation.exit(2)
+    await CommandRunner.main(Self.self, name: "energymon-tui") { ($0 as? ConfigurationError)?.message }
   }
 }
