@@ -52,11 +52,10 @@ enum FlexibleTimestamp {
     } else {
       return nil
     }
-    guard let midnight = Timestamp.parseRFC3339(
-      Substring(text.prefix(10) + "T00:00:00Z"))
-    else { return nil }
-    let seconds = Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
-    return midnight + seconds * 1000 + Int64(millisecond)
+    let local = Timestamp.epochMs(
+      year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+      millisecond: millisecond)
+    return local - Int64(offsetMinutes) * 60_000
   }
 
   private static func daysIn(month: Int, year: Int) -> Int {

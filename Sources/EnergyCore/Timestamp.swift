@@ -51,6 +51,15 @@ public enum Timestamp {
       guard bytes[19] == UInt8(ascii: "."), let value = number(20, 3) else { return nil }
       millisecond = value
     }
+    return epochMs(
+      year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+      millisecond: millisecond)
+  }
+
+  /// Milliseconds since the epoch of a UTC calendar time; every timestamp parser ends here.
+  public static func epochMs(
+    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
+  ) -> Int64 {
     let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
     let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     return seconds * 1000 + Int64(millisecond)
