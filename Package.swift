@@ -69,6 +69,7 @@ let package = Package(
       dependencies: [
         "EnergyCollector", "EnergyTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     // Helpers shared by the test targets (temporary folders).
     .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),

@@ -4,7 +4,12 @@ import EnergyCore
 /// seed system's `2025-04-10 12:02:00`, taken as UTC. Returns milliseconds since the epoch.
 enum FlexibleTimestamp {
   static func parse(_ text: String) -> Int64? {
-    let bytes = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The same, straight from a request body's bytes.
+  static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
     guard bytes.count >= 19 else { return nil }
     func digits(_ start: Int, _ count: Int) -> Int? {
       guard start + count <= bytes.count else { return nil }

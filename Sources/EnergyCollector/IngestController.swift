@@ -29,11 +29,13 @@ public struct IngestController<Context: RequestContext>: Sendable {
       return .json(
         IngestError(status: 413, "body larger than \(Self.maxBodyBytes) bytes").json, status: .contentTooLarge)
     }
+    let decoded = body.withUnsafeReadableBytes { bytes in
+      Result { () throws(IngestError) in try IngestDecoder.decode(bytes) }
+    }
     let batch: IngestBatch
-    do {
-      batch = try IngestDecoder.decode(Data(buffer: body))
-    } catch {
-      return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
+    switch decoded {
+    case .success(let value): batch = value
+    case .failure(let error): return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
     }
     let result = try await store.insert(batch)
     return .json(JSONText.encode(["accepted": result.accepted, "duplicates": result.duplicates]), status: .ok)

@@ -7,80 +7,222 @@ public enum IngestDecoder {
   public static let maxReadings = 10_000
   public static let maxPower = 100_000.0
 
-  public static func decode(_ body: Data) throws(IngestError) -> IngestBatch {
-    let json: Any
+  public static func decode(_ body: some ContiguousBytes) throws(IngestError) -> IngestBatch {
+    try body.withUnsafeBytes { raw in Result { () throws(IngestError) in try decode(raw) } }.get()
+  }
+
+  /// Reads the body in one pass. A syntax error anywhere in it wins over a field error, so when a
+  /// field is refused the rest of the body is still checked before the error is reported.
+  public static func decode(_ body: UnsafeRawBufferPointer) throws(IngestError) -> IngestBatch {
+    var scanner = JSONScanner(body)
     do {
-      json = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+      let batch = try document(&scanner)
+      guard scanner.peek() == nil else { throw IngestError("malformed JSON") }
+      return batch
+    } catch let error as IngestError {
+      var checker = JSONScanner(body)
+      guard (try? checker.validateDocument()) != nil else { throw IngestError("malformed JSON") }
+      throw error
     } catch {
       throw IngestError("malformed JSON")
     }
-    if let list = json as? [Any] {
-      return IngestBatch(source: nil, readings: try readings(list, allowSeq: false))
-    }
-    guard let object = json as? [String: Any] else {
-      throw IngestError("expected a reading, an array of readings or a batch object")
-    }
-    if let rawReadings = object["readings"] {
-      guard let list = rawReadings as? [Any] else { throw IngestError("expected an array", field: "readings") }
-      var source: String?
-      if let rawSource = object["source"] {
-        guard let text = rawSource as? String, DeviceID.isValid(text) else {
-          throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source")
-        }
-        source = text
-      }
-      return IngestBatch(source: source, readings: try readings(list, allowSeq: source != nil))
-    }
-    return IngestBatch(source: nil, readings: [try reading(object, index: 0, allowSeq: false)])
   }
 
-  private static func readings(_ list: [Any], allowSeq: Bool) throws(IngestError) -> [IncomingReading] {
-    guard list.count <= maxReadings else {
-      throw IngestError(status: 413, "too many readings: \(list.count) (at most \(maxReadings) per request)")
+  private static func document(_ scanner: inout JSONScanner) throws -> IngestBatch {
+    switch scanner.peek() {
+    case UInt8(ascii: "["):
+      return IngestBatch(source: nil, readings: try readings(&scanner, allowSeq: false))
+    case UInt8(ascii: "{"):
+      break
+    default:
+      throw IngestError("expected a reading, an array of readings or a batch object")
     }
-    var out: [IncomingReading] = []
-    out.reserveCapacity(list.count)
-    for (index, entry) in list.enumerated() {
-      guard let object = entry as? [String: Any] else {
-        throw IngestError("expected an object", index: index)
+    var fields = ReadingFields()
+    var source = Field<String>.absent
+    var batch: IngestBatch?
+    var deferredReadings: Int?
+    try forEachKey(&scanner) { key, scanner throws in
+      switch key {
+      case "readings" where source.isAbsent:
+        // The source may still follow, and decides whether seq counts: come back for these.
+        _ = scanner.peek()
+        deferredReadings = scanner.position
+        try scanner.skipValue()
+      case "readings":
+        batch = try self.batch(source: source, &scanner)
+      case "source":
+        source = try Field<String>.string(&scanner)
+      default:
+        try fields.read(key, from: &scanner)
       }
-      out.append(try reading(object, index: index, allowSeq: allowSeq))
     }
+    if let deferredReadings {
+      let end = scanner.position
+      scanner.seek(to: deferredReadings)
+      batch = try self.batch(source: source, &scanner)
+      scanner.seek(to: end)
+    }
+    return try batch ?? IngestBatch(source: nil, readings: [reading(fields, index: 0, allowSeq: false)])
+  }
+
+  /// The `readings` array of a batch object, at the scanner, from the given source.
+  private static func batch(source: Field<String>, _ scanner: inout JSONScanner) throws -> IngestBatch {
+    guard scanner.peek() == UInt8(ascii: "[") else { throw IngestError("expected an array", field: "readings") }
+    var sourceID: String?
+    switch source {
+    case .absent: sourceID = nil
+    case .value(let text) where DeviceID.isValid(text): sourceID = text
+    default: throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source")
+    }
+    return IngestBatch(source: sourceID, readings: try readings(&scanner, allowSeq: sourceID != nil))
+  }
+
+  private static func readings(_ scanner: inout JSONScanner, allowSeq: Bool) throws -> [IncomingReading] {
+    try scanner.expect(UInt8(ascii: "["))
+    var out: [IncomingReading] = []
+    if scanner.consume(UInt8(ascii: "]")) { return out }
+    repeat {
+      guard out.count < maxReadings else {
+        var count = out.count
+        repeat {
+          try scanner.skipValue()
+          count += 1
+        } while scanner.consume(UInt8(ascii: ","))
+        throw IngestError(status: 413, "too many readings: \(count) (at most \(maxReadings) per request)")
+      }
+      guard scanner.peek() == UInt8(ascii: "{") else { throw IngestError("expected an object", index: out.count) }
+      var fields = ReadingFields()
+      try forEachKey(&scanner) { key, scanner throws in try fields.read(key, from: &scanner) }
+      out.append(try reading(fields, index: out.count, allowSeq: allowSeq))
+    } while scanner.consume(UInt8(ascii: ","))
+    try scanner.expect(UInt8(ascii: "]"))
     return out
   }
 
-  private static func reading(_ object: [String: Any], index: Int, allowSeq: Bool) throws(IngestError) -> IncomingReading {
-    guard let rawID = object["device_id"] else { throw IngestError("missing", index: index, field: "device_id") }
-    guard let text = rawID as? String else { throw IngestError("expected a string", index: index, field: "device_id") }
-    guard let id = DeviceID(text) else {
-      throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", index: index, field: "device_id")
+  /// Calls `body` with each key of the object at the scanner; `body` must consume the value.
+  private static func forEachKey(
+    _ scanner: inout JSONScanner, _ body: (String, inout JSONScanner) throws -> Void
+  ) throws {
+    try scanner.expect(UInt8(ascii: "{"))
+    if scanner.consume(UInt8(ascii: "}")) { return }
+    repeat {
+      let key = try scanner.readString()
+      try scanner.expect(UInt8(ascii: ":"))
+      try body(key, &scanner)
+    } while scanner.consume(UInt8(ascii: ","))
+    try scanner.expect(UInt8(ascii: "}"))
+  }
+
+  private static func reading(_ fields: ReadingFields, index: Int, allowSeq: Bool) throws(IngestError) -> IncomingReading {
+    let id: DeviceID
+    switch fields.deviceID {
+    case .absent: throw IngestError("missing", index: index, field: "device_id")
+    case .wrongType: throw IngestError("expected a string", index: index, field: "device_id")
+    case .value(let text):
+      guard let valid = DeviceID(text) else {
+        throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", index: index, field: "device_id")
+      }
+      id = valid
     }
-    guard let rawTime = object["timestamp"] else { throw IngestError("missing", index: index, field: "timestamp") }
-    guard let timeText = rawTime as? String else {
-      throw IngestError("expected a string", index: index, field: "timestamp")
-    }
-    guard let timestamp = FlexibleTimestamp.parse(timeText) else {
+    let timestamp: Int64
+    switch fields.timestamp {
+    case .absent: throw IngestError("missing", index: index, field: "timestamp")
+    case .wrongType: throw IngestError("expected a string", index: index, field: "timestamp")
+    case .value(.parsed(let milliseconds)):
+      timestamp = milliseconds
+    case .value(.unparseable(let text)):
       throw IngestError(
-        "unparseable timestamp \"\(timeText.prefix(40))\" (RFC 3339 or YYYY-MM-DD HH:MM:SS)", index: index,
+        "unparseable timestamp \"\(text.prefix(40))\" (RFC 3339 or YYYY-MM-DD HH:MM:SS)", index: index,
         field: "timestamp")
     }
-    guard let rawPower = object["power"] else { throw IngestError("missing", index: index, field: "power") }
-    guard let number = rawPower as? NSNumber, String(cString: number.objCType) != "c" else {
-      throw IngestError("expected a number", index: index, field: "power")
-    }
-    let power = number.doubleValue
-    guard power.isFinite, power >= 0, power <= maxPower else {
-      throw IngestError("must be between 0 and 100000 W", index: index, field: "power")
+    let power: Double
+    switch fields.power {
+    case .absent: throw IngestError("missing", index: index, field: "power")
+    case .wrongType: throw IngestError("expected a number", index: index, field: "power")
+    case .value(let number):
+      power = number
+      guard power.isFinite, power >= 0, power <= maxPower else {
+        throw IngestError("must be between 0 and 100000 W", index: index, field: "power")
+      }
     }
     var seq: Int64?
-    if allowSeq, let rawSeq = object["seq"] {
-      guard let value = rawSeq as? NSNumber, String(cString: value.objCType) != "c",
-        value.doubleValue == value.doubleValue.rounded(), value.int64Value >= 0
-      else {
-        throw IngestError("expected a non-negative integer", index: index, field: "seq")
+    if allowSeq {
+      switch fields.seq {
+      case .absent: break
+      case .wrongType: throw IngestError(seqMessage, index: index, field: "seq")
+      case .value(let number):
+        guard let value = number, value <= ReadingKey.maxSeq else {
+          throw IngestError(seqMessage, index: index, field: "seq")
+        }
+        seq = value
       }
-      seq = value.int64Value
     }
     return IncomingReading(reading: Reading(deviceID: id, timestampMs: timestamp, power: power), seq: seq)
+  }
+
+  private static let seqMessage = "expected an integer from 0 to \(ReadingKey.maxSeq)"
+}
+
+/// One field of an incoming object as found: not there, there with the wrong JSON type, or its value.
+private enum Field<Value> {
+  case absent
+  case wrongType
+  case value(Value)
+
+  var isAbsent: Bool {
+    if case .absent = self { true } else { false }
+  }
+
+  static func string(_ scanner: inout JSONScanner) throws -> Field<String> where Value == String {
+    guard scanner.peek() == UInt8(ascii: "\"") else {
+      try scanner.skipValue()
+      return .wrongType
+    }
+    return .value(try scanner.readString())
+  }
+
+  static func number(_ scanner: inout JSONScanner, _ read: (JSONNumber) -> Value) throws -> Field<Value> {
+    guard scanner.nextIsNumber() else {
+      try scanner.skipValue()
+      return .wrongType
+    }
+    return .value(read(try scanner.readNumber()))
+  }
+}
+
+/// A timestamp is parsed where it lies in the body; its text is kept only for the error.
+private enum TimestampValue {
+  case parsed(Int64)
+  case unparseable(String)
+
+  static func read(_ scanner: inout JSONScanner) throws -> Field<TimestampValue> {
+    guard scanner.peek() == UInt8(ascii: "\"") else {
+      try scanner.skipValue()
+      return .wrongType
+    }
+    return .value(
+      try scanner.withStringBytes { bytes in
+        FlexibleTimestamp.parse(bytes).map(TimestampValue.parsed)
+          ?? .unparseable(String(decoding: bytes, as: UTF8.self))
+      })
+  }
+}
+
+/// The fields of one reading object, gathered in any order before they are checked in a fixed one.
+private struct ReadingFields {
+  var deviceID = Field<String>.absent
+  var timestamp = Field<TimestampValue>.absent
+  var power = Field<Double>.absent
+  var seq = Field<Int64?>.absent
+
+  /// Reads the value of `key`; unknown keys are skipped.
+  mutating func read(_ key: String, from scanner: inout JSONScanner) throws {
+    switch key {
+    case "device_id": deviceID = try .string(&scanner)
+    case "timestamp": timestamp = try TimestampValue.read(&scanner)
+    case "power": power = try .number(&scanner) { $0.double }
+    case "seq": seq = try .number(&scanner) { $0.nonNegativeInteger }
+    default: try scanner.skipValue()
+    }
   }
 }

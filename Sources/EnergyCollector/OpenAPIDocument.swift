@@ -146,7 +146,7 @@ components:
           type: string
           description: RFC 3339 (e.g. 2025-04-10T12:02:00Z, 2025-04-10T12:02:00.123+02:00) or 2025-04-10 12:02:00 (UTC).
         power: {type: number, minimum: 0, maximum: 100000}
-        seq: {type: integer, minimum: 0, description: Only in a batch with a source.}
+        seq: {type: integer, minimum: 0, maximum: 1099511627775, description: Only in a batch with a source.}
     Batch:
       type: object
       required: [readings]

@@ -91,16 +91,15 @@ public struct QueryController<Context: RequestContext>: Sendable {
       headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"energy.csv\""],
       body: ResponseBody { writer in
         try await writer.write(ByteBuffer(string: CSVFormat.header + "\n"))
-        var after: Int64 = 0
-        while true {
-          let page = try await store.page(deviceID: query.deviceID, sinceMs: query.sinceMs, afterRow: after, limit: 5000)
-          guard let last = page.last else { break }
+        var cursor: ExportCursor?
+        repeat {
+          let page = try await store.page(deviceID: query.deviceID, sinceMs: query.sinceMs, after: cursor, limit: 5000)
           var bytes: [UInt8] = []
-          bytes.reserveCapacity(page.count * 40)
-          for entry in page { CSVFormat.appendRow(entry.reading, to: &bytes) }
-          try await writer.write(ByteBuffer(bytes: bytes))
-          after = last.row
-        }
+          bytes.reserveCapacity(page.readings.count * 40)
+          for reading in page.readings { CSVFormat.appendRow(reading, to: &bytes) }
+          if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+          cursor = page.next
+        } while cursor != nil
         try await writer.finish(nil)
       })
   }

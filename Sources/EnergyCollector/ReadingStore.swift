@@ -19,6 +19,15 @@ public protocol ReadingStore: Sendable {
   func aggregates() async throws -> [DeviceAggregate]
   /// The newest `limit` readings (of one device, at or after `sinceMs`, if given), oldest first.
   func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading]
-  /// Up to `limit` readings stored after row `afterRow`, in storage order, for streaming exports.
-  func page(deviceID: DeviceID?, sinceMs: Int64?, afterRow: Int64, limit: Int) async throws -> [(row: Int64, reading: Reading)]
+  /// Up to `limit` readings after `cursor` (from the start when nil), by device id and then time,
+  /// for streaming exports; the returned cursor is nil once nothing is left.
+  func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
+    -> (readings: [Reading], next: ExportCursor?)
+}
+
+/// Where an export stopped: the last reading sent, by its device and key.
+public struct ExportCursor: Equatable, Sendable {
+  public var deviceID: DeviceID
+  public var timestampMs: Int64
+  public var id: Int64
 }

@@ -1,10 +1,11 @@
 import EnergyCore
 import GRDB
 
-/// The collector's SQLite database (WAL through a `DatabasePool`): a readings table, unique on
-/// (source, seq) for idempotent batches, and a per-device aggregate table kept current on insert.
+/// The collector's SQLite database (WAL through a `DatabasePool`). Concurrent requests are
+/// written as groups, one transaction each, on a queue of their own; reads run beside them.
 public final class SQLiteReadingStore: ReadingStore {
   private let pool: DatabasePool
+  private let writes: GroupCommitQueue<IngestBatch, IngestResult>
 
   public init(path: String) throws {
     var configuration = Configuration()
@@ -15,146 +16,95 @@ public final class SQLiteReadingStore: ReadingStore {
       try db.execute(sql: "PRAGMA cache_size = -65536")
       try db.execute(sql: "PRAGMA mmap_size = 268435456")
     }
-    pool = try DatabasePool(path: path, configuration: configuration)
-    try Self.migrator.migrate(pool)
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    try CollectorSchema.migrator.migrate(pool)
+    self.pool = pool
+    // A group stops growing at 20,000 readings, so no request waits long behind the others.
+    writes = GroupCommitQueue(
+      label: "energymon.collector.writes", maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) },
+      commit: { batches in Self.commit(batches, to: pool) })
   }
 
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE readings (
-            id INTEGER PRIMARY KEY,
-            device_id TEXT NOT NULL,
-            ts INTEGER NOT NULL,
-            power REAL NOT NULL,
-            source TEXT,
-            seq INTEGER,
-            UNIQUE (source, seq)
-          );
-          CREATE INDEX readings_device_ts ON readings (device_id, ts);
-          CREATE INDEX readings_ts ON readings (ts);
-          CREATE TABLE device_stats (
-            device_id TEXT PRIMARY KEY,
-            count INTEGER NOT NULL,
-            sum REAL NOT NULL,
-            min REAL NOT NULL,
-            max REAL NOT NULL,
-            kwh REAL NOT NULL,
-            last_ts INTEGER NOT NULL,
-            last_power REAL NOT NULL
-          );
-          """)
+  /// The whole group in one transaction; if that fails, each request on its own, so one request
+  /// that cannot be stored does not take the others down with it.
+  private static func commit(_ batches: [IngestBatch], to pool: DatabasePool) -> [Result<IngestResult, any Error>] {
+    do {
+      return try pool.write { db in try GroupInserter.insert(batches, in: db) }.map { .success($0) }
+    } catch where batches.count > 1 {
+      return batches.map { batch in
+        Result { try pool.write { db in try GroupInserter.insert([batch], in: db)[0] } }
+      }
+    } catch {
+      return [.failure(error)]
     }
-    return migrator
   }
 
   public func insert(_ batch: IngestBatch) async throws -> IngestResult {
-    try await pool.write { db in
-      let insert = try db.cachedStatement(
-        sql: "INSERT OR IGNORE INTO readings (device_id, ts, power, source, seq) VALUES (?, ?, ?, ?, ?)")
-      var stored: [Reading] = []
-      stored.reserveCapacity(batch.readings.count)
-      var duplicates = 0
-      for incoming in batch.readings {
-        let reading = incoming.reading
-        try insert.execute(arguments: [
-          reading.deviceID.rawValue, reading.timestampMs, reading.power,
-          incoming.seq == nil ? nil : batch.source, incoming.seq,
-        ])
-        if db.changesCount > 0 { stored.append(reading) } else { duplicates += 1 }
-      }
-      try Self.updateAggregates(db, with: stored)
-      return IngestResult(accepted: stored.count, duplicates: duplicates)
-    }
-  }
-
-  private static func updateAggregates(_ db: Database, with readings: [Reading]) throws {
-    guard !readings.isEmpty else { return }
-    var touched: [DeviceID: DeviceAggregate] = [:]
-    for reading in readings.sorted(by: { $0.timestampMs < $1.timestampMs }) {
-      if touched[reading.deviceID] == nil, let existing = try aggregate(db, reading.deviceID) {
-        touched[reading.deviceID] = existing
-      }
-      if touched[reading.deviceID] == nil {
-        touched[reading.deviceID] = .first(reading)
-      } else {
-        touched[reading.deviceID]!.add(reading)
-      }
-    }
-    let upsert = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO device_stats (device_id, count, sum, min, max, kwh, last_ts, last_power)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    for value in touched.values {
-      try upsert.execute(arguments: [
-        value.deviceID.rawValue, value.count, value.sum, value.min, value.max, value.kilowattHours,
-        value.lastTimestampMs, value.lastPower,
-      ])
-    }
-  }
-
-  private static func aggregate(_ db: Database, _ id: DeviceID) throws -> DeviceAggregate? {
-    try Row.fetchOne(db, sql: "SELECT * FROM device_stats WHERE device_id = ?", arguments: [id.rawValue])
-      .flatMap(decodeAggregate)
-  }
-
-  private static func decodeAggregate(_ row: Row) -> DeviceAggregate? {
-    guard let id = DeviceID(row["device_id"]) else { return nil }
-    return DeviceAggregate(
-      deviceID: id, count: row["count"], sum: row["sum"], min: row["min"], max: row["max"],
-      kilowattHours: row["kwh"], lastTimestampMs: row["last_ts"], lastPower: row["last_power"])
+    try await writes.submit(batch)
   }
 
   public func aggregates() async throws -> [DeviceAggregate] {
     try await pool.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM device_stats ORDER BY device_id").compactMap(Self.decodeAggregate)
+      try Row.fetchAll(db, sql: "SELECT * FROM devices WHERE count > 0 ORDER BY device_id")
+        .compactMap(DeviceAggregate.init(row:))
     }
   }
 
+  /// Each device's newest readings are one backwards range of the table; they are merged here.
   public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
-    let (filter, arguments) = Self.filter(deviceID: deviceID, sinceMs: sinceMs)
-    return try await pool.read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT device_id, ts, power FROM readings \(filter) ORDER BY ts DESC, id DESC LIMIT ?",
-        arguments: arguments + [limit]
-      ).compactMap(Self.decodeReading).reversed()
+    try await pool.read { db in
+      var newest: [(id: Int64, reading: Reading)] = []
+      for (key, id) in try Self.devices(deviceID, db) {
+        let rows = try Row.fetchCursor(
+          db.cachedStatement(
+            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?"),
+          arguments: [key, sinceMs ?? Int64.min, limit])
+        while let row = try rows.next() {
+          newest.append((row["id"], Reading(deviceID: id, timestampMs: row["ts"], power: row["power"])))
+        }
+      }
+      newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
+      return newest.prefix(limit).reversed().map(\.reading)
     }
   }
 
   public func page(
-    deviceID: DeviceID?, sinceMs: Int64?, afterRow: Int64, limit: Int
-  ) async throws -> [(row: Int64, reading: Reading)] {
-    var (clause, values) = Self.filter(deviceID: deviceID, sinceMs: sinceMs)
-    clause += clause.isEmpty ? "WHERE id > ?" : " AND id > ?"
-    values += [afterRow]
-    let (filter, arguments) = (clause, values)
-    return try await pool.read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT id, device_id, ts, power FROM readings \(filter) ORDER BY id LIMIT ?",
-        arguments: arguments + [limit]
-      ).compactMap { row in Self.decodeReading(row).map { (row["id"], $0) } }
+    deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
+  ) async throws -> (readings: [Reading], next: ExportCursor?) {
+    try await pool.read { db in
+      var readings: [Reading] = []
+      var last: (ts: Int64, id: Int64)?
+      var lastDevice: DeviceID?
+      for (key, id) in try Self.devices(deviceID, db) where cursor == nil || id >= cursor!.deviceID {
+        // Rows after (ts, id): where the cursor stopped in its device, else from `since` on.
+        let after =
+          if let cursor, cursor.deviceID == id { (cursor.timestampMs, cursor.id) } else {
+            (sinceMs.map { $0 - 1 } ?? Int64.min, Int64.max)
+          }
+        let rows = try Row.fetchCursor(
+          db.cachedStatement(
+            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?"),
+          arguments: [key, after.0, after.1, limit - readings.count])
+        while let row = try rows.next() {
+          readings.append(Reading(deviceID: id, timestampMs: row["ts"], power: row["power"]))
+          last = (row["ts"], row["id"])
+          lastDevice = id
+        }
+        if readings.count == limit { break }
+      }
+      guard readings.count == limit, let last, let lastDevice else { return (readings, nil) }
+      return (readings, ExportCursor(deviceID: lastDevice, timestampMs: last.ts, id: last.id))
     }
   }
 
-  private static func filter(deviceID: DeviceID?, sinceMs: Int64?) -> (String, StatementArguments) {
-    var clauses: [String] = []
-    var arguments: StatementArguments = []
-    if let deviceID {
-      clauses.append("device_id = ?")
-      arguments += [deviceID.rawValue]
-    }
-    if let sinceMs {
-      clauses.append("ts >= ?")
-      arguments += [sinceMs]
-    }
-    return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
-  }
-
-  private static func decodeReading(_ row: Row) -> Reading? {
-    guard let id = DeviceID(row["device_id"]) else { return nil }
-    return Reading(deviceID: id, timestampMs: row["ts"], power: row["power"])
+  /// The devices asked for (one, or all by id), with their keys.
+  private static func devices(_ deviceID: DeviceID?, _ db: Database) throws -> [(key: Int64, id: DeviceID)] {
+    let rows =
+      if let deviceID {
+        try Row.fetchAll(db, sql: "SELECT key, device_id FROM devices WHERE device_id = ?", arguments: [deviceID.rawValue])
+      } else {
+        try Row.fetchAll(db, sql: "SELECT key, device_id FROM devices ORDER BY device_id")
+      }
+    return rows.compactMap { row in DeviceID(row["device_id"]).map { (row["key"], $0) } }
   }
 }

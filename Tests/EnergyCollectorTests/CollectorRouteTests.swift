@@ -63,7 +63,7 @@ import Testing
     (#"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":100001}]"#, "must be between 0 and 100000 W", 0, "power"),
     (#"[{"device_id":"AC001","timestamp":"2025-02-30T12:02:00Z","power":1}]"#, #"unparseable timestamp "2025-02-30T12:02:00Z" (RFC 3339 or YYYY-MM-DD HH:MM:SS)"#, 0, "timestamp"),
     (#"[{"device_id":42,"timestamp":"2025-04-10T12:02:00Z","power":1}]"#, "expected a string", 0, "device_id"),
-    (#"{"source":"s","readings":[{"device_id":"A","timestamp":"2025-04-10T12:02:00Z","power":1,"seq":-3}]}"#, "expected a non-negative integer", 0, "seq"),
+    (#"{"source":"s","readings":[{"device_id":"A","timestamp":"2025-04-10T12:02:00Z","power":1,"seq":-3}]}"#, "expected an integer from 0 to 1099511627775", 0, "seq"),
   ] as [(String, String, Int?, String?)])
   func badInputIsRefusedWithIndexAndFieldAndStoresNothing(body: String, error: String, index: Int?, field: String?) async throws {
     try await withCollector { client, store in

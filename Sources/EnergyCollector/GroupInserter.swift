@@ -1,0 +1,145 @@
+import CSQLiteSystem
+import EnergyCore
+import GRDB
+
+/// Stores a group of requests in the transaction it is given. Rows go in sorted by their key, so
+/// consecutive inserts land on the same B-tree pages, and each device's aggregate is read and
+/// written once per group.
+enum GroupInserter {
+  static func insert(_ batches: [IngestBatch], in db: Database) throws -> [IngestResult] {
+    var keys = KeyTable()
+    let firstUnsourced = try Int64.fetchOne(
+      db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'unsourced'")) ?? 1
+    var nextUnsourced = firstUnsourced
+    var rows: [PendingRow] = []
+    rows.reserveCapacity(batches.reduce(0) { $0 + $1.readings.count })
+    for (index, batch) in batches.enumerated() {
+      let sourceKey = try batch.source.map { try keys.source($0, db) }
+      for incoming in batch.readings {
+        let id: Int64
+        if let sourceKey, let seq = incoming.seq {
+          id = ReadingKey.sourced(source: sourceKey, seq: seq)
+        } else {
+          guard nextUnsourced < ReadingKey.unsourcedEnd else {
+            throw DatabaseError(resultCode: .SQLITE_FULL, message: "no ids left for readings without a source")
+          }
+          id = nextUnsourced
+          nextUnsourced += 1
+        }
+        rows.append(
+          PendingRow(device: try keys.device(incoming.reading.deviceID, db), id: id, batch: index, reading: incoming.reading))
+      }
+    }
+    if nextUnsourced != firstUnsourced {
+      try db.cachedStatement(sql: "UPDATE counters SET value = ? WHERE name = 'unsourced'")
+        .execute(arguments: [nextUnsourced])
+    }
+    rows.sort()
+
+    var accepted = Array(repeating: 0, count: batches.count)
+    let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO readings (device, ts, id, power) VALUES (?, ?, ?, ?)")
+    var stored: [PendingRow] = []
+    stored.reserveCapacity(rows.count)
+    for row in rows where try insertRow(row, insert, db) {
+      accepted[row.batch] += 1
+      stored.append(row)
+    }
+    try updateAggregates(stored, db)
+    return batches.indices.map { IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0]) }
+  }
+
+  /// Binds through the C API: GRDB's argument arrays cost more per row than SQLite's insert itself.
+  /// Returns false when the reading was already stored.
+  private static func insertRow(_ row: PendingRow, _ statement: Statement, _ db: Database) throws -> Bool {
+    let handle = statement.sqliteStatement
+    sqlite3_bind_int64(handle, 1, row.device)
+    sqlite3_bind_int64(handle, 2, row.reading.timestampMs)
+    sqlite3_bind_int64(handle, 3, row.id)
+    sqlite3_bind_double(handle, 4, row.reading.power)
+    let code = sqlite3_step(handle)
+    sqlite3_reset(handle)
+    guard code == SQLITE_DONE else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+    return sqlite3_changes(db.sqliteConnection) > 0
+  }
+
+  /// Folds the new readings into each device's row; they arrive sorted by device, then time, so
+  /// energy integrates forward.
+  private static func updateAggregates(_ stored: [PendingRow], _ db: Database) throws {
+    let select = try db.cachedStatement(sql: "SELECT * FROM devices WHERE key = ?")
+    let update = try db.cachedStatement(
+      sql: "UPDATE devices SET count = ?, sum = ?, min = ?, max = ?, kwh = ?, last_ts = ?, last_power = ? WHERE key = ?")
+    var start = stored.startIndex
+    while start < stored.endIndex {
+      let device = stored[start].device
+      var end = start
+      while end < stored.endIndex, stored[end].device == device { end += 1 }
+      var aggregate = try Row.fetchOne(select, arguments: [device]).flatMap(DeviceAggregate.init(row:))
+      for row in stored[start..<end] {
+        if aggregate == nil { aggregate = .first(row.reading) } else { aggregate!.add(row.reading) }
+      }
+      if let aggregate {
+        try update.execute(arguments: [
+          aggregate.count, aggregate.sum, aggregate.min, aggregate.max, aggregate.kilowattHours,
+          aggregate.lastTimestampMs, aggregate.lastPower, device,
+        ])
+      }
+      start = end
+    }
+  }
+}
+
+/// One reading on its way into the table, with the request it came in.
+private struct PendingRow: Comparable {
+  var device: Int64
+  var id: Int64
+  var batch: Int
+  var reading: Reading
+
+  static func < (lhs: PendingRow, rhs: PendingRow) -> Bool {
+    (lhs.device, lhs.reading.timestampMs, lhs.id, lhs.batch) < (rhs.device, rhs.reading.timestampMs, rhs.id, rhs.batch)
+  }
+
+  static func == (lhs: PendingRow, rhs: PendingRow) -> Bool {
+    (lhs.device, lhs.reading.timestampMs, lhs.id, lhs.batch) == (rhs.device, rhs.reading.timestampMs, rhs.id, rhs.batch)
+  }
+}
+
+/// Device and source keys looked up (or created) once per group.
+private struct KeyTable {
+  private var devices: [DeviceID: Int64] = [:]
+  private var sources: [String: Int64] = [:]
+
+  mutating func device(_ id: DeviceID, _ db: Database) throws -> Int64 {
+    if let key = devices[id] { return key }
+    let key = try Self.key(in: "devices", column: "device_id", id.rawValue, db)
+    devices[id] = key
+    return key
+  }
+
+  mutating func source(_ name: String, _ db: Database) throws -> Int64 {
+    if let key = sources[name] { return key }
+    let key = try Self.key(in: "sources", column: "name", name, db)
+    sources[name] = key
+    return key
+  }
+
+  private static func key(in table: String, column: String, _ value: String, _ db: Database) throws -> Int64 {
+    let select = try db.cachedStatement(sql: "SELECT key FROM \(table) WHERE \(column) = ?")
+    if let key = try Int64.fetchOne(select, arguments: [value]) { return key }
+    try db.cachedStatement(sql: "INSERT INTO \(table) (\(column)) VALUES (?)").execute(arguments: [value])
+    return db.lastInsertedRowID
+  }
+}
+
+extension DeviceAggregate {
+  /// A row of the `devices` table; nil for a device with no readings yet.
+  init?(row: Row) {
+    guard let id = DeviceID(row["device_id"]), row["count"] as Int > 0 else { return nil }
+    self.init(
+      deviceID: id, count: row["count"], sum: row["sum"], min: row["min"], max: row["max"],
+      kilowattHours: row["kwh"], lastTimestampMs: row["last_ts"], lastPower: row["last_power"])
+  }
+}
