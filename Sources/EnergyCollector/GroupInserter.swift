@@ -68,24 +68,16 @@ enum GroupInserter {
   /// Folds the new readings into each device's row; they arrive sorted by device, then time, so
   /// energy integrates forward.
   private static func updateAggregates(_ stored: [PendingRow], _ db: Database) throws {
-    let select = try db.cachedStatement(sql: "SELECT * FROM devices WHERE key = ?")
-    let update = try db.cachedStatement(
-      sql: "UPDATE devices SET count = ?, sum = ?, min = ?, max = ?, kwh = ?, last_ts = ?, last_power = ? WHERE key = ?")
     var start = stored.startIndex
     while start < stored.endIndex {
       let device = stored[start].device
       var end = start
       while end < stored.endIndex, stored[end].device == device { end += 1 }
-      var aggregate = try Row.fetchOne(select, arguments: [device]).flatMap(DeviceAggregate.init(row:))
+      var aggregate = try DeviceTable.aggregate(key: device, db)
       for row in stored[start..<end] {
         if aggregate == nil { aggregate = .first(row.reading) } else { aggregate!.add(row.reading) }
       }
-      if let aggregate {
-        try update.execute(arguments: [
-          aggregate.count, aggregate.sum, aggregate.min, aggregate.max, aggregate.kilowattHours,
-          aggregate.lastTimestampMs, aggregate.lastPower, device,
-        ])
-      }
+      if let aggregate { try DeviceTable.update(key: device, to: aggregate, db) }
       start = end
     }
   }
@@ -131,15 +123,5 @@ private struct KeyTable {
     if let key = try Int64.fetchOne(select, arguments: [value]) { return key }
     try db.cachedStatement(sql: "INSERT INTO \(table) (\(column)) VALUES (?)").execute(arguments: [value])
     return db.lastInsertedRowID
-  }
-}
-
-extension DeviceAggregate {
-  /// A row of the `devices` table; nil for a device with no readings yet.
-  init?(row: Row) {
-    guard let id = DeviceID(row["device_id"]), row["count"] as Int > 0 else { return nil }
-    self.init(
-      deviceID: id, count: row["count"], sum: row["sum"], min: row["min"], max: row["max"],
-      kilowattHours: row["kwh"], lastTimestampMs: row["last_ts"], lastPower: row["last_power"])
   }
 }

@@ -1,5 +1,4 @@
 import EnergyCore
-import Foundation
 import Hummingbird
 
 /// `POST /energy`: authenticates, limits the body, validates every reading, stores them atomically.
@@ -38,7 +37,13 @@ public struct IngestController<Context: RequestContext>: Sendable {
     case .failure(let error): return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
     }
     let result = try await store.insert(batch)
-    return .json(JSONText.encode(["accepted": result.accepted, "duplicates": result.duplicates]), status: .ok)
+    var json = JSONWriter(capacity: 48)
+    json.raw(#"{"accepted":"#)
+    json.integer(result.accepted)
+    json.raw(#","duplicates":"#)
+    json.integer(result.duplicates)
+    json.raw("}")
+    return .json(json.bytes, status: .ok)
   }
 }
 

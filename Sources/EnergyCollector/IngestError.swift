@@ -14,10 +14,20 @@ public struct IngestError: Error, Equatable, Sendable {
     self.field = field
   }
 
-  public var json: String {
-    var object: [String: Any] = ["error": message]
-    if let index { object["index"] = index }
-    if let field { object["field"] = field }
-    return JSONText.encode(object)
+  /// The response body, keys in sorted order.
+  public var json: [UInt8] {
+    var json = JSONWriter(capacity: 64 + message.utf8.count)
+    json.raw(#"{"error":"#)
+    json.string(message)
+    if let field {
+      json.raw(#","field":"#)
+      json.string(field)
+    }
+    if let index {
+      json.raw(#","index":"#)
+      json.integer(index)
+    }
+    json.raw("}")
+    return json.bytes
   }
 }

@@ -6,6 +6,7 @@ import GRDB
 public final class SQLiteReadingStore: ReadingStore {
   private let pool: DatabasePool
   private let writes: GroupCommitQueue<IngestBatch, IngestResult>
+  private let cache = AggregateCache()
 
   public init(path: String) throws {
     var configuration = Configuration()
@@ -20,9 +21,13 @@ public final class SQLiteReadingStore: ReadingStore {
     try CollectorSchema.migrator.migrate(pool)
     self.pool = pool
     // A group stops growing at 20,000 readings, so no request waits long behind the others.
+    let cache = self.cache
     writes = GroupCommitQueue(
       label: "energymon.collector.writes", maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) },
-      commit: { batches in Self.commit(batches, to: pool) })
+      commit: { batches in
+        defer { cache.committed() }
+        return Self.commit(batches, to: pool)
+      })
   }
 
   /// The whole group in one transaction; if that fails, each request on its own, so one request
@@ -44,10 +49,7 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   public func aggregates() async throws -> [DeviceAggregate] {
-    try await pool.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM devices WHERE count > 0 ORDER BY device_id")
-        .compactMap(DeviceAggregate.init(row:))
-    }
+    try await cache.aggregates { try await pool.read { db in try DeviceTable.all(db) } }
   }
 
   /// Each device's newest readings are one backwards range of the table; they are merged here.

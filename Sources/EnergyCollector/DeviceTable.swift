@@ -1,0 +1,52 @@
+import CSQLiteSystem
+import EnergyCore
+import GRDB
+
+/// Reads and writes the per-device aggregates in the `devices` table by column position through
+/// SQLite's C API: GRDB's by-name row access lower-cased every column name on every read and was
+/// most of the cost of `/api/stats`.
+enum DeviceTable {
+  private static let columns = "device_id, count, sum, min, max, kwh, last_ts, last_power"
+
+  /// Every device that has readings, ordered by id.
+  static func all(_ db: Database) throws -> [DeviceAggregate] {
+    try read(db.cachedStatement(sql: "SELECT \(columns) FROM devices WHERE count > 0 ORDER BY device_id"), db)
+  }
+
+  /// The aggregate of one device, nil while it has no readings.
+  static func aggregate(key: Int64, _ db: Database) throws -> DeviceAggregate? {
+    let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM devices WHERE key = ? AND count > 0")
+    sqlite3_bind_int64(statement.sqliteStatement, 1, key)
+    return try read(statement, db).first
+  }
+
+  static func update(key: Int64, to aggregate: DeviceAggregate, _ db: Database) throws {
+    try db.cachedStatement(
+      sql: "UPDATE devices SET count = ?, sum = ?, min = ?, max = ?, kwh = ?, last_ts = ?, last_power = ? WHERE key = ?"
+    ).execute(arguments: [
+      aggregate.count, aggregate.sum, aggregate.min, aggregate.max, aggregate.kilowattHours,
+      aggregate.lastTimestampMs, aggregate.lastPower, key,
+    ])
+  }
+
+  private static func read(_ statement: Statement, _ db: Database) throws -> [DeviceAggregate] {
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    var aggregates: [DeviceAggregate] = []
+    while true {
+      let code = sqlite3_step(handle)
+      if code == SQLITE_DONE { return aggregates }
+      guard code == SQLITE_ROW else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+      }
+      guard let text = sqlite3_column_text(handle, 0), let id = DeviceID(String(cString: text)) else { continue }
+      aggregates.append(
+        DeviceAggregate(
+          deviceID: id, count: Int(sqlite3_column_int64(handle, 1)), sum: sqlite3_column_double(handle, 2),
+          min: sqlite3_column_double(handle, 3), max: sqlite3_column_double(handle, 4),
+          kilowattHours: sqlite3_column_double(handle, 5), lastTimestampMs: sqlite3_column_int64(handle, 6),
+          lastPower: sqlite3_column_double(handle, 7)))
+    }
+  }
+}
