@@ -1,9 +1,11 @@
 import EnergyCore
 import Hummingbird
+import Synchronization
 
 /// Read side: `/api/stats`, `/api/readings`, `/export.csv`, `/healthz` and the `/dashboard` page.
 public struct QueryController<Context: RequestContext>: Sendable {
   let store: any ReadingStore
+  private let renderedStats = RenderedStats()
 
   public init(store: any ReadingStore) {
     self.store = store
@@ -28,6 +30,10 @@ public struct QueryController<Context: RequestContext>: Sendable {
 
   func stats() async throws -> Response {
     let aggregates = try await store.aggregates()
+    return .json(renderedStats.bytes(for: aggregates) { Self.statsJSON($0) }, status: .ok)
+  }
+
+  static func statsJSON(_ aggregates: [DeviceAggregate]) -> [UInt8] {
     var json = JSONWriter(capacity: 64 + aggregates.count * 192)
     json.raw(#"{"devices":{"#)
     for (index, aggregate) in aggregates.enumerated() {
@@ -50,7 +56,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
       json.raw("}")
     }
     json.raw("}}")
-    return .json(json.bytes, status: .ok)
+    return json.bytes
   }
 
   func readings(_ request: Request) async throws -> Response {
@@ -104,6 +110,19 @@ public struct QueryController<Context: RequestContext>: Sendable {
       })
   }
 
+}
+
+/// The last `/api/stats` body and the aggregates it was written from: the store hands out the
+/// same array until the next commit, so most requests skip the formatting.
+private final class RenderedStats: Sendable {
+  private let last = Mutex<(aggregates: [DeviceAggregate], bytes: [UInt8])?>(nil)
+
+  func bytes(for aggregates: [DeviceAggregate], render: ([DeviceAggregate]) -> [UInt8]) -> [UInt8] {
+    if let cached = last.withLock({ $0 }), cached.aggregates == aggregates { return cached.bytes }
+    let bytes = render(aggregates)
+    last.withLock { $0 = (aggregates, bytes) }
+    return bytes
+  }
 }
 
 /// `device_id`, `since` and `limit` query parameters, validated.
