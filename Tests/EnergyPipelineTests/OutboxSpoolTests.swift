@@ -24,6 +24,34 @@ import Testing
     #expect(reopened.batch(10).last?.seq == 6, "sequence numbers keep increasing across restarts")
   }
 
+  @Test func aBacklogLongerThanTheWindowIsSentInOrderFromDisk() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let all = readings(95)
+    do {
+      // Segments of 10 readings, at most 7 in memory ahead of the sender.
+      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 10, readAhead: 7)
+      for start in stride(from: 0, to: 60, by: 6) { try spool.append(Array(all[start..<min(start + 6, 60)])) }
+      #expect(spool.batch(4).map(\.seq) == [1, 2, 3, 4])
+      spool.accept(through: 4)
+    }
+    let spool = try OutboxSpool(directory: folder.path, segmentReadings: 10, readAhead: 7)
+    #expect(spool.status.backlog == 56)
+    var sent: [SequencedReading] = []
+    while case let batch = spool.batch(4), !batch.isEmpty {
+      sent += batch
+      spool.accept(through: batch.last!.seq)
+      // New readings keep arriving while the backlog drains.
+      if sent.count % 12 == 0, sent.count <= 36 { try spool.append(Array(all[(60 + sent.count - 12)..<(60 + sent.count - 1)])) }
+    }
+    let expectedSeqs = Array(Int64(5)...Int64(sent.count + 4))
+    #expect(sent.map(\.seq) == expectedSeqs, "every seq once, in order")
+    #expect(sent.map(\.reading) == Array(all[4..<60]) + Array(all[60..<71]) + Array(all[72..<83]) + Array(all[84..<95]))
+    #expect(spool.status.backlog == 0)
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("segment-") }
+    #expect(left.isEmpty, "acknowledged segments are deleted")
+  }
+
   @Test func aLineTornByACrashIsIgnoredAndCutOff() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }

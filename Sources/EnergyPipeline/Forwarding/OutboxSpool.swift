@@ -8,7 +8,8 @@ import Synchronization
 /// `kill -9`, resumes from the last acknowledged sequence number.
 ///
 /// Contract, after Telegraf's buffer: `batch(n)` gives the oldest unacknowledged readings,
-/// `accept(through:)` removes them, `reject(_:reason:)` moves them to `rejected/`.
+/// `accept(through:)` removes them, `reject(_:reason:)` moves them to `rejected/`. Memory holds
+/// a bounded window of the backlog; the rest stays on disk until its turn.
 public final class OutboxSpool: Sendable {
   public struct Status: Equatable, Sendable {
     public var backlog: Int
@@ -17,6 +18,7 @@ public final class OutboxSpool: Sendable {
     public var quarantined: Int
   }
 
+  /// A file of consecutive readings, named after the first one's seq.
   struct Segment {
     var firstSeq: Int64
     var path: String
@@ -24,26 +26,37 @@ public final class OutboxSpool: Sendable {
   }
 
   struct State {
-    var pending: [SequencedReading] = []
-    /// Index of the oldest unacknowledged reading in `pending` (compacted now and then).
-    var head = 0
     var nextSeq: Int64 = 1
     var acked: Int64 = 0
     var segments: [Segment] = []
     var dropped = 0
     var quarantined = 0
+    /// Unacknowledged readings read ahead from disk, oldest at `head`: a window onto the
+    /// backlog, so memory does not grow with it.
+    var window: [SequencedReading] = []
+    var head = 0
+    /// The newest seq in `window` (or acknowledged), and where on disk the reading after it starts.
+    var loadedThrough: Int64 = 0
+    var readPosition: (segmentFirstSeq: Int64, offset: Int64)?
   }
 
   public let directory: String
   public let maxBytes: Int64
   let segmentReadings: Int
+  /// Readings kept in memory ahead of the sender at most (plus one read of `chunkBytes`).
+  let readAhead: Int
+  static let chunkBytes = 256 << 10
   private let state: Mutex<State>
 
-  /// Opens (or creates) the spool and loads every unacknowledged reading.
-  public init(directory: String, maxBytes: Int64 = 256 << 20, segmentReadings: Int = 50_000) throws {
+  /// Opens (or creates) the spool. Only the newest segment is read, to cut a line torn by a
+  /// crash and find the next seq; the backlog is read from disk as it is sent.
+  public init(
+    directory: String, maxBytes: Int64 = 256 << 20, segmentReadings: Int = 50_000, readAhead: Int = 20_000
+  ) throws {
     self.directory = directory
     self.maxBytes = maxBytes
     self.segmentReadings = segmentReadings
+    self.readAhead = readAhead
     if let failure = CSVLogSink.makeDirectories(directory) {
       throw OutboxError(message: "\(directory): cannot create folder (\(failure))")
     }
@@ -61,40 +74,55 @@ public final class OutboxSpool: Sendable {
       state.acked = value
     }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    let segments = names.filter { $0.hasPrefix("segment-") && $0.hasSuffix(".csv") }.sorted()
-    var lastSeq = state.acked
-    for name in segments {
+    state.segments = names.sorted().compactMap { name in
+      guard name.hasPrefix("segment-"), name.hasSuffix(".csv"),
+        let first = Int64(name.dropFirst("segment-".count).dropLast(".csv".count))
+      else { return nil }
       let path = (directory as NSString).appendingPathComponent(name)
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      var validBytes = 0
-      var first: Int64?
-      var start = 0
-      for index in data.indices where data[index] == UInt8(ascii: "\n") {
-        let line = String(decoding: data[start..<index], as: UTF8.self)
-        start = index + 1
-        guard let entry = parse(line) else { continue }
-        validBytes = start
-        first = first ?? entry.seq
-        lastSeq = max(lastSeq, entry.seq)
-        if entry.seq > state.acked { state.pending.append(entry) }
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
+      return Segment(firstSeq: first, path: path, bytes: size)
+    }
+    var lastSeq = state.acked
+    // Only the newest segment can end in a line torn by a crash mid-write: cut it off, so the
+    // next append starts clean. A segment left with no whole line goes.
+    while let newest = state.segments.last {
+      let data = FileManager.default.contents(atPath: newest.path) ?? Data()
+      let (readings, validBytes) = data.withUnsafeBytes { parseLines($0) }
+      if validBytes < data.count { truncate(newest.path, off_t(validBytes)) }
+      guard let last = readings.last else {
+        try? FileManager.default.removeItem(atPath: newest.path)
+        state.segments.removeLast()
+        continue
       }
-      // A line torn by a crash mid-write is cut off, so the next append starts clean.
-      if validBytes < data.count { truncate(path, off_t(validBytes)) }
-      if let first {
-        state.segments.append(Segment(firstSeq: first, path: path, bytes: Int64(validBytes)))
-      } else {
-        try? FileManager.default.removeItem(atPath: path)
-      }
+      state.segments[state.segments.count - 1].bytes = Int64(validBytes)
+      lastSeq = max(lastSeq, last.seq)
+      break
     }
     state.nextSeq = lastSeq + 1
+    state.loadedThrough = state.acked
     return state
   }
 
-  /// `seq,device_id,timestamp_ms,power`
-  static func parse(_ line: String) -> SequencedReading? {
-    let fields = line.split(separator: ",")
-    guard fields.count == 4, let seq = Int64(fields[0]), let id = DeviceID(String(fields[1])),
-      let timestamp = Int64(fields[2]), let power = Double(fields[3])
+  /// Whole `seq,device_id,timestamp_ms,power` lines at the start of `bytes`, and how many bytes
+  /// they span; a line that does not parse is skipped.
+  static func parseLines(_ bytes: UnsafeRawBufferPointer) -> (readings: [SequencedReading], bytes: Int) {
+    var readings: [SequencedReading] = []
+    var start = 0
+    var consumed = 0
+    for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
+      if let entry = parse(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) { readings.append(entry) }
+      start = index + 1
+      consumed = start
+    }
+    return (readings, consumed)
+  }
+
+  static func parse(_ line: UnsafeRawBufferPointer) -> SequencedReading? {
+    let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+    guard fields.count == 4 else { return nil }
+    func text(_ field: Slice<UnsafeRawBufferPointer>) -> String { String(decoding: field, as: UTF8.self) }
+    guard let seq = Int64(text(fields[0])), let id = DeviceID(text(fields[1])), let timestamp = Int64(text(fields[2])),
+      let power = Double(text(fields[3]))
     else { return nil }
     return SequencedReading(seq: seq, reading: Reading(deviceID: id, timestampMs: timestamp, power: power))
   }
@@ -132,8 +160,14 @@ public final class OutboxSpool: Sendable {
         state.nextSeq -= Int64(entries.count)
         throw OutboxError(message: "\(segment.path): \(reason)")
       }
-      state.segments[state.segments.count - 1].bytes += Int64(bytes.count)
-      state.pending.append(contentsOf: entries)
+      let end = segment.bytes + Int64(bytes.count)
+      state.segments[state.segments.count - 1].bytes = end
+      // Caught up with the disk and room in the window: keep them, rather than read them back.
+      if state.loadedThrough == entries[0].seq - 1, state.window.count - state.head < readAhead {
+        state.window.append(contentsOf: entries)
+        state.loadedThrough = entries[entries.count - 1].seq
+        state.readPosition = (segment.firstSeq, end)
+      }
       enforceCap(&state)
     }
   }
@@ -141,8 +175,47 @@ public final class OutboxSpool: Sendable {
   /// The oldest `limit` unacknowledged readings, in order.
   public func batch(_ limit: Int) -> [SequencedReading] {
     state.withLock { state in
-      Array(state.pending[state.head..<min(state.pending.count, state.head + limit)])
+      readAhead(&state, until: limit)
+      return Array(state.window[state.head..<min(state.window.count, state.head + limit)])
     }
+  }
+
+  /// Reads on from where the window ends until it holds `count` readings or the disk has no more.
+  private func readAhead(_ state: inout State, until count: Int) {
+    while state.window.count - state.head < count, state.loadedThrough < state.nextSeq - 1 {
+      let wanted = state.loadedThrough + 1
+      guard let index = state.segments.lastIndex(where: { $0.firstSeq <= wanted }) else {
+        // Nothing on disk holds `wanted` (its segment is gone): go on from the oldest left.
+        guard let oldest = state.segments.first, oldest.firstSeq > wanted else { return }
+        state.loadedThrough = oldest.firstSeq - 1
+        continue
+      }
+      let segment = state.segments[index]
+      let offset = state.readPosition.flatMap { $0.segmentFirstSeq == segment.firstSeq ? $0.offset : nil } ?? 0
+      guard offset < segment.bytes else {
+        // This segment is read to its end: the next one starts with the next seq.
+        guard index + 1 < state.segments.count else { return }
+        state.loadedThrough = max(state.loadedThrough, state.segments[index + 1].firstSeq - 1)
+        state.readPosition = (state.segments[index + 1].firstSeq, 0)
+        continue
+      }
+      guard let chunk = Self.read(segment.path, from: offset, count: Int(min(segment.bytes - offset, Int64(Self.chunkBytes))))
+      else { return }
+      let (readings, consumed) = chunk.withUnsafeBytes { Self.parseLines($0) }
+      guard consumed > 0 else { return }
+      for entry in readings where entry.seq > state.loadedThrough {
+        state.window.append(entry)
+        state.loadedThrough = entry.seq
+      }
+      state.readPosition = (segment.firstSeq, offset + Int64(consumed))
+    }
+  }
+
+  private static func read(_ path: String, from offset: Int64, count: Int) -> Data? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard (try? handle.seek(toOffset: UInt64(offset))) != nil else { return nil }
+    return try? handle.read(upToCount: count)
   }
 
   /// The collector stored everything up to and including `seq`: forget it for good.
@@ -169,18 +242,34 @@ public final class OutboxSpool: Sendable {
   public var status: Status {
     state.withLock { state in
       Status(
-        backlog: state.pending.count - state.head, bytes: state.segments.reduce(0) { $0 + $1.bytes },
+        backlog: Int(Self.backlog(state)), bytes: state.segments.reduce(0) { $0 + $1.bytes },
         dropped: state.dropped, quarantined: state.quarantined)
     }
+  }
+
+  /// Unacknowledged readings on disk: each segment holds the seqs up to the next one's first.
+  private static func backlog(_ state: State) -> Int64 {
+    var total: Int64 = 0
+    for (index, segment) in state.segments.enumerated() {
+      let end = index + 1 < state.segments.count ? state.segments[index + 1].firstSeq : state.nextSeq
+      total += max(0, end - max(segment.firstSeq, state.acked + 1))
+    }
+    return total
   }
 
   private func advance(_ state: inout State, through seq: Int64) {
     guard seq > state.acked else { return }
     state.acked = seq
-    while state.head < state.pending.count, state.pending[state.head].seq <= seq { state.head += 1 }
-    if state.head > 4096, state.head * 2 > state.pending.count {
-      state.pending.removeFirst(state.head)
+    while state.head < state.window.count, state.window[state.head].seq <= seq { state.head += 1 }
+    if state.head > 4096, state.head * 2 > state.window.count {
+      state.window.removeFirst(state.head)
       state.head = 0
+    }
+    if state.loadedThrough < seq {
+      // Acknowledged past what was read (dropped by the cap): read on from there.
+      state.window.removeAll()
+      state.head = 0
+      state.loadedThrough = seq
     }
     try? "\(seq)\n".write(toFile: cursorPath, atomically: true, encoding: .utf8)
     // Segments wholly acknowledged: the next segment starts after this one's last reading.
@@ -188,9 +277,7 @@ public final class OutboxSpool: Sendable {
       try? FileManager.default.removeItem(atPath: state.segments[0].path)
       state.segments.removeFirst()
     }
-    if state.head == state.pending.count, let only = state.segments.first, state.segments.count == 1,
-      state.nextSeq - 1 <= seq
-    {
+    if let only = state.segments.first, state.segments.count == 1, state.nextSeq - 1 <= seq {
       try? FileManager.default.removeItem(atPath: only.path)
       state.segments.removeAll()
     }
@@ -202,8 +289,7 @@ public final class OutboxSpool: Sendable {
     while bytes > maxBytes, state.segments.count > 1 {
       let oldest = state.segments[0]
       let lastOfOldest = state.segments[1].firstSeq - 1
-      let lost = state.pending[state.head...].prefix { $0.seq <= lastOfOldest }.count
-      state.dropped += lost
+      state.dropped += Int(max(0, lastOfOldest - max(state.acked, oldest.firstSeq - 1)))
       bytes -= oldest.bytes
       advance(&state, through: lastOfOldest)
       if state.segments.first?.path == oldest.path {
