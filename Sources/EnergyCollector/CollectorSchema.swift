@@ -30,10 +30,11 @@ enum CollectorSchema {
           );
           """)
     }
-    // Readings are clustered by (device, ts): one B-tree per reading instead of a table, a
-    // unique index and a device index, which more than doubles the rate they are stored at,
-    // and a device's history is one contiguous range. Devices and sources become small keys.
-    // A reading's `id` tells apart readings of one device at one instant (see `ReadingKey`).
+    // Readings are clustered by (device, ts): one B-tree insert per reading instead of three
+    // (table, unique (source, seq) index, device index), and a device's history is one range.
+    // With 32 concurrent 500-reading batches that took the collector from about 150,000 to over
+    // 200,000 readings/s here. Devices and sources become small integer keys; a reading's `id`
+    // tells apart readings of one device at one instant (see `ReadingKey`).
     migrator.registerMigration("v2-clustered") { db in
       try db.execute(
         sql: """

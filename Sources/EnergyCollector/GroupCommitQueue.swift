@@ -30,6 +30,11 @@ final class GroupCommitQueue<Work: Sendable, Output: Sendable>: Sendable {
     self.commit = commit
   }
 
+  /// Submissions not yet handed to a commit.
+  var waitingCount: Int {
+    state.withLock { $0.waiting.count }
+  }
+
   func submit(_ work: Work) async throws -> Output {
     try await withCheckedThrowingContinuation { continuation in
       let startDraining = state.withLock { state in

@@ -29,7 +29,7 @@ paths:
                 - $ref: '#/components/schemas/Batch'
       responses:
         '200':
-          description: Stored (all or nothing); duplicates of an earlier (source, seq) are skipped.
+          description: Stored (all or nothing); a reading with the source, seq, device_id and timestamp of a stored one is a duplicate and skipped.
           content:
             application/json:
               schema:
@@ -79,7 +79,7 @@ paths:
         '400': {$ref: '#/components/responses/Error'}
   /export.csv:
     get:
-      summary: Every matching reading as CSV (device_id,timestamp,power), streamed.
+      summary: Every matching reading as CSV (device_id,timestamp,power), by device id then time, streamed.
       parameters:
         - $ref: '#/components/parameters/DeviceID'
         - $ref: '#/components/parameters/Since'
