@@ -36,7 +36,18 @@ public struct IngestController<Context: RequestContext>: Sendable {
     case .success(let value): batch = value
     case .failure(let error): return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
     }
-    let result = try await store.insert(batch)
+    let result: IngestResult
+    do {
+      result = try await store.insert(batch)
+    } catch {
+      // A full disk or a locked database passes: nothing of the request was stored, and a
+      // forwarder retries a 503 after Retry-After.
+      context.logger.error("cannot store \(batch.readings.count) readings: \(error)")
+      var response = Response.json(
+        IngestError(status: 503, "cannot store the readings now: \(error)").json, status: .serviceUnavailable)
+      response.headers[.retryAfter] = "1"
+      return response
+    }
     var json = JSONWriter(capacity: 48)
     json.raw(#"{"accepted":"#)
     json.integer(result.accepted)

@@ -1,6 +1,6 @@
 /// Why a request was refused, as the client sees it: `{"error": "...", "index": n, "field": "..."}`.
 public struct IngestError: Error, Equatable, Sendable {
-  /// 400, 401 or 413.
+  /// 400, 401, 413, or 503 when the store failed.
   public var status: Int
   public var message: String
   /// Position of the offending reading in the request, when one reading is at fault.

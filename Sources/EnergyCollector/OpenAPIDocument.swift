@@ -41,6 +41,13 @@ paths:
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
         '413': {$ref: '#/components/responses/Error'}
+        '503':
+          description: Nothing was stored (the database failed, e.g. a full disk); retry after Retry-After seconds.
+          headers:
+            Retry-After: {schema: {type: integer}}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
   /api/stats:
     get:
       summary: Per-device count, avg, min, max, kWh and last reading, from aggregates kept on insert.

@@ -90,6 +90,34 @@ import Testing
     }
   }
 
+  /// A store that cannot write, as with a full disk.
+  struct FailingStore: ReadingStore {
+    struct DiskFull: Error, CustomStringConvertible {
+      var description: String { "database or disk is full" }
+    }
+    func insert(_ batch: IngestBatch) async throws -> IngestResult { throw DiskFull() }
+    func aggregates() async throws -> [DeviceAggregate] { [] }
+    func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] { [] }
+    func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
+      -> (readings: [Reading], next: ExportCursor?)
+    { ([], nil) }
+  }
+
+  @Test func aStoreThatCannotWriteGets503WithRetryAfterAndTheReason() async throws {
+    let app = Application(router: buildCollectorRouter(store: FailingStore(), token: nil))
+    try await app.test(.router) { client in
+      try await client.execute(
+        uri: "/energy", method: .post,
+        body: ByteBuffer(string: #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#)
+      ) { response in
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers[.retryAfter] == "1")
+        #expect(String(buffer: response.body) == #"{"error":"cannot store the readings now: database or disk is full"}"#)
+      }
+      #expect(try await get(client, "/healthz").0 == .ok, "the server keeps serving")
+    }
+  }
+
   @Test func aTokenIsRequiredWhenConfigured() async throws {
     try await withCollector(token: "s3cret") { client, _ in
       let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
