@@ -53,20 +53,31 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   /// Each device's newest readings are one backwards range of the table; they are merged here.
+  /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
+  /// oldest kept, so the work stays near `limit` however many devices there are.
   public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
     try await pool.read { db in
       var newest: [(id: Int64, reading: Reading)] = []
+      var floor = sinceMs ?? Int64.min
+      func keepNewest() {
+        newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
+        if newest.count > limit { newest.removeLast(newest.count - limit) }
+      }
       for (key, id) in try Self.devices(deviceID, db) {
         let rows = try Row.fetchCursor(
           db.cachedStatement(
             sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?"),
-          arguments: [key, sinceMs ?? Int64.min, limit])
+          arguments: [key, floor, limit])
         while let row = try rows.next() {
-          newest.append((row["id"], Reading(deviceID: id, timestampMs: row["ts"], power: row["power"])))
+          newest.append((row[1], Reading(deviceID: id, timestampMs: row[0], power: row[2])))
+        }
+        if newest.count >= 2 * limit {
+          keepNewest()
+          floor = newest[newest.count - 1].reading.timestampMs
         }
       }
-      newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
-      return newest.prefix(limit).reversed().map(\.reading)
+      keepNewest()
+      return newest.reversed().map(\.reading)
     }
   }
 

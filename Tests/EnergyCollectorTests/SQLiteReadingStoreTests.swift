@@ -75,6 +75,28 @@ import Testing
     #expect(latest.map(\.power) == [6, 7, 2], "newest three, oldest first, across devices")
   }
 
+  @Test func theNewestReadingsAcrossManyDevicesAreTheSameHoweverFewAreAskedFor() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let store = try SQLiteReadingStore(path: folder.file("c.sqlite"))
+    // 7 devices, 280 readings, timestamps scattered over 50 s with many ties; seq breaks a tie as
+    // `id` does.
+    let all: [IncomingReading] = (0..<280).map { (n: Int) -> IncomingReading in
+      let secondsAfterNoon = Int64((n * 37) % 50)
+      return reading("D\(n % 7)", secondsAfterNoon, Double(n), seq: Int64(n + 1))
+    }
+    _ = try await store.insert(IngestBatch(source: "s", readings: all))
+    let byNewest: [Reading] = all.sorted { ($0.reading.timestampMs, $0.seq!) > ($1.reading.timestampMs, $1.seq!) }
+      .map(\.reading)
+    for limit in [1, 3, 10, 45, 100, 280, 500] {
+      let expected = Array(byNewest.prefix(limit).reversed())
+      #expect(try await store.latest(deviceID: nil, sinceMs: nil, limit: limit) == expected, "limit \(limit)")
+    }
+    let since = noon + 40_000
+    let expectedSince = Array(byNewest.filter { $0.timestampMs >= since }.prefix(20).reversed())
+    #expect(try await store.latest(deviceID: nil, sinceMs: since, limit: 20) == expectedSince)
+  }
+
   @Test func aDatabaseFromTheFirstVersionIsUpgradedWithEverythingInIt() async throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
