@@ -1,5 +1,5 @@
-/// A strict RFC 8259 reader over raw bytes, for the ingest hot path: no intermediate object tree,
-/// so a 500-reading body is read in tens of microseconds instead of milliseconds.
+/// A strict RFC 8259 reader over raw bytes, for the ingest hot path: no intermediate object tree
+/// (`JSONSerialization` took 2.8 ms to parse a 500-reading body here, with a dictionary per reading).
 struct JSONScanner: ~Copyable {
   /// Why the body is not JSON; the decoder reports every such case as "malformed JSON".
   struct SyntaxError: Error {}
@@ -13,8 +13,6 @@ struct JSONScanner: ~Copyable {
   init(_ bytes: UnsafeRawBufferPointer) {
     self.bytes = bytes
   }
-
-  var isAtEnd: Bool { position >= bytes.count }
 
   /// The next byte that is not whitespace, without consuming it; nil at the end.
   mutating func peek() -> UInt8? {
@@ -38,7 +36,8 @@ struct JSONScanner: ~Copyable {
     position = offset
   }
 
-  /// Checks that the whole input is exactly one JSON value, surrounded only by whitespace.
+  /// Checks that the whole input is exactly one JSON value, surrounded only by whitespace, and
+  /// goes back to the start.
   mutating func validateDocument() throws(SyntaxError) {
     try skipValue()
     guard peek() == nil else { throw SyntaxError() }

@@ -88,7 +88,7 @@ public final class SQLiteReadingStore: ReadingStore {
       var readings: [Reading] = []
       var last: (ts: Int64, id: Int64)?
       var lastDevice: DeviceID?
-      for (key, id) in try Self.devices(deviceID, db) where cursor == nil || id >= cursor!.deviceID {
+      for (key, id) in try Self.devices(deviceID, db) where cursor.map({ id >= $0.deviceID }) ?? true {
         // Rows after (ts, id): where the cursor stopped in its device, else from `since` on.
         let after =
           if let cursor, cursor.deviceID == id { (cursor.timestampMs, cursor.id) } else {

@@ -175,13 +175,13 @@ public final class OutboxSpool: Sendable {
   /// The oldest `limit` unacknowledged readings, in order.
   public func batch(_ limit: Int) -> [SequencedReading] {
     state.withLock { state in
-      readAhead(&state, until: limit)
+      fillWindow(&state, until: limit)
       return Array(state.window[state.head..<min(state.window.count, state.head + limit)])
     }
   }
 
   /// Reads on from where the window ends until it holds `count` readings or the disk has no more.
-  private func readAhead(_ state: inout State, until count: Int) {
+  private func fillWindow(_ state: inout State, until count: Int) {
     while state.window.count - state.head < count, state.loadedThrough < state.nextSeq - 1 {
       let wanted = state.loadedThrough + 1
       guard let index = state.segments.lastIndex(where: { $0.firstSeq <= wanted }) else {
