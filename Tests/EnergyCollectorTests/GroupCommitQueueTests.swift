@@ -24,7 +24,12 @@ import Testing
     }
     try await withThrowingTaskGroup(of: (Int, Result<Int, IngestError>).self) { group in
       group.addTask { (1, .success(try await queue.submit(1))) }
-      while recorder.groups.withLock({ $0.isEmpty }) { await Task.yield() }
+      // Bounded spins, not sleeps: the state is polled until it is reached or the test gives up.
+      var spins = 0
+      while recorder.groups.withLock({ $0.isEmpty }), spins < 10_000_000 {
+        await Task.yield()
+        spins += 1
+      }
       let later = [4, 3, 13, 2, 6, 5]
       for item in later {
         group.addTask {
@@ -33,8 +38,13 @@ import Testing
           }
         }
       }
-      while queue.waitingCount < later.count { await Task.yield() }
+      while queue.waitingCount < later.count, spins < 10_000_000 {
+        await Task.yield()
+        spins += 1
+      }
+      let queuedDuringTheFirstCommit = queue.waitingCount
       recorder.gate.signal()
+      #expect(queuedDuringTheFirstCommit == later.count)
       var results: [Int: Result<Int, IngestError>] = [:]
       for try await (item, result) in group { results[item] = result }
       #expect(results[13] == .failure(IngestError("thirteen")))
