@@ -61,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "energymon-collector",
       dependencies: [
-        "EnergyCollector", "EnergyCommandLine",
+        "EnergyCollector", "EnergyCore", "EnergyCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

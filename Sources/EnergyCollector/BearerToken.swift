@@ -6,14 +6,17 @@ public struct BearerToken: Sendable {
     expected = Array(token.utf8)
   }
 
+  /// The scheme is case-insensitive (RFC 9110 §11.1); spaces after it are skipped.
   public func accepts(authorization header: String?) -> Bool {
-    guard let header, header.hasPrefix("Bearer ") else { return false }
-    let given = Array(header.utf8.dropFirst(7))
+    guard let header else { return false }
+    let bytes = Array(header.utf8)
+    guard bytes.count > 7, String(decoding: bytes[0..<6], as: UTF8.self).lowercased() == "bearer",
+      bytes[6] == UInt8(ascii: " ")
+    else { return false }
+    let given = bytes[7...].drop(while: { $0 == UInt8(ascii: " ") })
     var difference = UInt8(given.count == expected.count ? 0 : 1)
-    for index in 0..<max(given.count, expected.count) {
-      let a = index < given.count ? given[index] : 0
-      let b = index < expected.count ? expected[index] : 0
-      difference |= a ^ b
+    for (index, byte) in given.enumerated() {
+      difference |= byte ^ (index < expected.count ? expected[index] : 0)
     }
     return difference == 0
   }

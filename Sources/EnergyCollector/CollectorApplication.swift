@@ -1,10 +1,12 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the collector's routes on a store; the executable and the tests share it.
-public func buildCollectorRouter(store: any ReadingStore, token: String?) -> Router<BasicRequestContext> {
+public func buildCollectorRouter(store: any ReadingStore, access: AccessPolicy) -> Router<BasicRequestContext> {
   let router = Router()
-  IngestController<BasicRequestContext>(store: store, token: token.map(BearerToken.init)).addRoutes(to: router)
+  router.add(middleware: AccessMiddleware(policy: access))
+  IngestController<BasicRequestContext>(store: store).addRoutes(to: router)
   QueryController<BasicRequestContext>(store: store).addRoutes(to: router)
   return router
 }
@@ -20,9 +22,24 @@ public func runCollector(_ arguments: CollectorArguments, logger: Logger) async 
   let app: Application<RouterResponder<BasicRequestContext>>
   do {
     let store = try SQLiteReadingStore(path: arguments.databasePath)
+    let access = AccessPolicy.serving(host: arguments.host, token: arguments.token, extraHostNames: arguments.allowedHosts)
+    // Connections stay below the descriptor limit (the database and logs need some too), so
+    // accepting never fails for lack of descriptors; the oldest silent client makes room first.
+    let descriptors = DescriptorLimit.raiseToHard()
+    let maxConnections = max(16, min(10_000, descriptors - 48))
+    let registry = ConnectionRegistry(limit: maxConnections - 8)
+    let limits = ConnectionGuard.Limits(
+      head: .nanoseconds(Int64(arguments.headTimeoutSeconds * 1e9)),
+      body: .nanoseconds(Int64(arguments.bodyTimeoutSeconds * 1e9)))
     app = Application(
-      router: buildCollectorRouter(store: store, token: arguments.token),
-      configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "energymon-collector"),
+      router: buildCollectorRouter(store: store, access: access),
+      server: .http1(
+        configuration: .init(
+          additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: limits)],
+          idleTimeout: .nanoseconds(Int64(arguments.headTimeoutSeconds * 1e9)))),
+      configuration: .init(
+        address: .hostname(arguments.host, port: arguments.port), serverName: "energymon-collector",
+        availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
       logger: logger)
   } catch {
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")

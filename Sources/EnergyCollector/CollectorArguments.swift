@@ -3,8 +3,13 @@ public struct CollectorArguments: Sendable {
   public var host: String
   public var port: Int
   public var databasePath: String
-  /// When set, `POST /energy` requires `Authorization: Bearer <token>`.
+  /// When set, every route that reads or writes readings requires `Authorization: Bearer <token>`.
   public var token: String?
+  /// Host names, besides the listening host and this machine's name, that requests may address.
+  public var allowedHosts: [String] = []
+  /// Deadlines for slow or silent clients.
+  public var headTimeoutSeconds = 10.0
+  public var bodyTimeoutSeconds = 60.0
 
   public init(host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "data/collector.sqlite", token: String? = nil) {
     self.host = host
@@ -13,8 +18,8 @@ public struct CollectorArguments: Sendable {
     self.token = token
   }
 
-  /// Loopback addresses, where running without a token is allowed by default.
+  /// Whether the listening address reaches only this machine (parsed and resolved, not spelled).
   public var isLoopback: Bool {
-    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    LoopbackAddress.isLoopback(host)
   }
 }

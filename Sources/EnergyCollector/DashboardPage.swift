@@ -19,7 +19,7 @@ enum DashboardPage {
     <table><thead><tr><th>device</th><th>count</th><th>avg W</th><th>min W</th><th>max W</th>
     <th>last W</th><th>last reading</th><th>kWh</th><th>recent power</th></tr></thead>
     <tbody id="rows"></tbody></table>
-    <p><a href="/export.csv">export.csv</a> · <a href="/api/stats">/api/stats</a></p>
+    <p><a href="/export.csv" id="export">export.csv</a> · <a href="/api/stats">/api/stats</a></p>
     <script>
     const rows = document.getElementById('rows');
     function cell(text){const td=document.createElement('td');td.textContent=text;return td;}
@@ -32,9 +32,32 @@ enum DashboardPage {
         i?g.lineTo(x,y):g.moveTo(x,y);});
       g.stroke();
     }
+    // With a token on the collector, the page asks for it once and keeps it for this tab only.
+    async function api(path){
+      for(let attempt=0;;attempt++){
+        const token=sessionStorage.getItem('energymon-token');
+        const response=await fetch(path,{headers:token?{'Authorization':'Bearer '+token}:{}});
+        if(response.status!==401||attempt>0) return response;
+        const given=prompt('This collector needs its access token:');
+        if(!given) return response;
+        sessionStorage.setItem('energymon-token',given.trim());
+      }
+    }
+    async function json(path){
+      const response=await api(path);
+      if(!response.ok) throw new Error('HTTP '+response.status+' for '+path);
+      return response.json();
+    }
+    document.getElementById('export').addEventListener('click',async event=>{
+      event.preventDefault();
+      const response=await api('/export.csv');
+      if(!response.ok){document.getElementById('status').textContent='export failed: HTTP '+response.status;return;}
+      const link=document.createElement('a');
+      link.href=URL.createObjectURL(await response.blob()); link.download='energy.csv'; link.click();
+    });
     async function refresh(){
       try{
-        const stats=(await (await fetch('/api/stats')).json()).devices;
+        const stats=(await json('/api/stats')).devices;
         const ids=Object.keys(stats).sort();
         rows.replaceChildren();
         for(const id of ids){
@@ -43,7 +66,7 @@ enum DashboardPage {
            s.last_timestamp,s.kwh.toFixed(4)].forEach(v=>tr.appendChild(cell(v)));
           const td=document.createElement('td'), canvas=document.createElement('canvas');
           canvas.width=160; canvas.height=28; td.appendChild(canvas); tr.appendChild(td); rows.appendChild(tr);
-          const recent=(await (await fetch('/api/readings?limit=120&device_id='+encodeURIComponent(id))).json()).readings;
+          const recent=(await json('/api/readings?limit=120&device_id='+encodeURIComponent(id))).readings;
           chart(canvas, recent.map(r=>r.power));
         }
         document.getElementById('status').textContent=ids.length+' devices · updated '+new Date().toLocaleTimeString();

@@ -1,7 +1,8 @@
 import EnergyCore
 
 /// Timestamps as clients send them: RFC 3339 with any fraction and a `Z` or `±HH:MM` offset, or the
-/// seed system's `2025-04-10 12:02:00`, taken as UTC. Returns milliseconds since the epoch.
+/// seed system's `2025-04-10 12:02:00`, taken as UTC. Returns milliseconds since the epoch, or nil
+/// when the text is none of these or names a time outside years 0000-9999 UTC.
 enum FlexibleTimestamp {
   static func parse(_ text: String) -> Int64? {
     var text = text
@@ -60,7 +61,8 @@ enum FlexibleTimestamp {
     let local = Timestamp.epochMs(
       year: year, month: month, day: day, hour: hour, minute: minute, second: second,
       millisecond: millisecond)
-    return local - Int64(offsetMinutes) * 60_000
+    let utc = local - Int64(offsetMinutes) * 60_000
+    return Timestamp.representable.contains(utc) ? utc : nil
   }
 
   private static func daysIn(month: Int, year: Int) -> Int {

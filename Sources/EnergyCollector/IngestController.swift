@@ -1,16 +1,17 @@
 import EnergyCore
+import Foundation
 import Hummingbird
+import NIOCore
 
-/// `POST /energy`: authenticates, limits the body, validates every reading, stores them atomically.
+/// `POST /energy`: limits the body, validates every reading, stores them atomically. The token is
+/// checked before this, by the `AccessMiddleware`.
 public struct IngestController<Context: RequestContext>: Sendable {
   public static var maxBodyBytes: Int { 4 << 20 }
 
   let store: any ReadingStore
-  let token: BearerToken?
 
-  public init(store: any ReadingStore, token: BearerToken?) {
+  public init(store: any ReadingStore) {
     self.store = store
-    self.token = token
   }
 
   public func addRoutes(to router: Router<Context>) {
@@ -18,15 +19,19 @@ public struct IngestController<Context: RequestContext>: Sendable {
   }
 
   func ingest(_ request: Request, context: Context) async throws -> Response {
-    if let token, !token.accepts(authorization: request.headers[.authorization]) {
-      return .json(IngestError(status: 401, "missing or wrong bearer token").json, status: .unauthorized)
+    // A web page can post text/plain to any address without asking first; JSON needs a preflight.
+    guard Self.isJSON(request.headers[.contentType]) else {
+      return .json(
+        IngestError(status: 415, "Content-Type must be application/json").json, status: .unsupportedMediaType)
     }
     let body: ByteBuffer
     do {
       body = try await request.body.collect(upTo: Self.maxBodyBytes)
-    } catch {
+    } catch is NIOTooManyBytesError {
       return .json(
         IngestError(status: 413, "body larger than \(Self.maxBodyBytes) bytes").json, status: .contentTooLarge)
+    } catch {
+      return .json(IngestError("body cut short: \(error)").json, status: .badRequest)
     }
     let decoded = body.withUnsafeReadableBytes { bytes in
       Result { () throws(IngestError) in try IngestDecoder.decode(bytes) }
@@ -55,6 +60,13 @@ public struct IngestController<Context: RequestContext>: Sendable {
     json.integer(result.duplicates)
     json.raw("}")
     return .json(json.bytes, status: .ok)
+  }
+
+  /// `application/json`, with or without parameters, in any case.
+  static func isJSON(_ contentType: String?) -> Bool {
+    guard let contentType else { return false }
+    let type = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+    return type.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
   }
 }
 

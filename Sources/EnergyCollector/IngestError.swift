@@ -1,3 +1,5 @@
+import EnergyCore
+
 /// Why a request was refused, as the client sees it: `{"error": "...", "index": n, "field": "..."}`.
 public struct IngestError: Error, Equatable, Sendable {
   /// 400, 401, 413, or 503 when the store failed.

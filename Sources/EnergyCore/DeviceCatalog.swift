@@ -8,6 +8,9 @@ public struct DeviceCatalog: Equatable, Sendable {
     self.devices = devices
   }
 
+  /// A device's period in seconds: shorter than 1 ms is no appliance, and makes timers spin.
+  public static let periodRange: ClosedRange<Double> = 0.001...3600
+
   /// The seed system's three appliances.
   public static let defaults = DeviceCatalog(devices: [
     DeviceSpec(
@@ -96,8 +99,8 @@ public struct DeviceCatalog: Equatable, Sendable {
       throw fail("\(path).rated_watts: \(rated) must be above 0 and at most 100000")
     }
     let period = try number(object, "period", path: path, default: 1, fail: fail)
-    guard period > 0, period <= 3600 else {
-      throw fail("\(path).period: \(period) must be above 0 and at most 3600 seconds")
+    guard Self.periodRange.contains(period) else {
+      throw fail("\(path).period: \(period) must be from 0.001 to 3600 seconds")
     }
     let priority = try number(object, "priority", path: path, default: 1, fail: fail)
     guard priority == priority.rounded(), (0...31).contains(priority) else {

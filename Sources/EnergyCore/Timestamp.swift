@@ -56,6 +56,12 @@ public enum Timestamp {
       millisecond: millisecond)
   }
 
+  /// The instants a four-digit RFC 3339 year can write, 0000-01-01 to 9999-12-31 UTC: a parsed
+  /// time outside it (after its offset) would come back written wrongly, so parsers refuse it.
+  public static let representable: ClosedRange<Int64> =
+    epochMs(year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0)
+    ... epochMs(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, millisecond: 999)
+
   /// Milliseconds since the epoch of a UTC calendar time; every timestamp parser ends here.
   public static func epochMs(
     year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int

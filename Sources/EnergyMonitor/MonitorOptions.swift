@@ -19,21 +19,11 @@ public struct MonitorOptions: Sendable {
 
   public init() {}
 
+  /// Every duration, rate and size from the command line is bounded here, before any arithmetic.
   public func resolve() throws(ConfigurationError) -> MonitorConfiguration {
-    if let interval {
-      guard interval.isFinite, interval > 0 else {
-        throw ConfigurationError("--interval must be a positive number of seconds (got \(interval))")
-      }
-      guard interval <= 3600 else { throw ConfigurationError("--interval must be at most 3600 seconds") }
-    }
-    guard refresh.isFinite, refresh > 0, refresh <= 60 else {
-      throw ConfigurationError("--refresh must be above 0 and at most 60 redraws per second (got \(refresh))")
-    }
-    if let duration {
-      guard duration.isFinite, duration > 0 else {
-        throw ConfigurationError("--duration must be a positive number of seconds (got \(duration))")
-      }
-    }
+    if let interval { try Self.check("--interval", interval, in: Self.periodRange, unit: "seconds") }
+    try Self.check("--refresh", refresh, in: 0.1...60, unit: "redraws per second")
+    if let duration { try Self.check("--duration", duration, in: 0.001...Self.maxDuration, unit: "seconds") }
     var configuration = MonitorConfiguration(
       dataDirectory: dataDirectory, catalog: .defaults,
       seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)), refreshHz: refresh,
@@ -53,18 +43,22 @@ public struct MonitorOptions: Sendable {
       }
     }
     if let collector {
-      guard let url = URL(string: collector), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+      guard let url = URL(string: collector), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        let host = url.host, !host.isEmpty
+      else {
         throw ConfigurationError("--collector must be an http:// or https:// URL (got \(collector))")
+      }
+      if let port = url.port, !(1...65535).contains(port) {
+        throw ConfigurationError("--collector: port \(port) must be from 1 to 65535")
+      }
+      if let token, let problem = AccessToken.problem(with: token) {
+        throw ConfigurationError("--token \(problem)")
       }
       guard (1...10_000).contains(batchSize) else {
         throw ConfigurationError("--batch-size must be from 1 to 10000 (got \(batchSize))")
       }
-      guard flushInterval.isFinite, flushInterval > 0 else {
-        throw ConfigurationError("--flush-interval must be a positive number of seconds (got \(flushInterval))")
-      }
-      guard outboxMaxMB.isFinite, outboxMaxMB > 0 else {
-        throw ConfigurationError("--outbox-max-mb must be a positive number (got \(outboxMaxMB))")
-      }
+      try Self.check("--flush-interval", flushInterval, in: 0.01...3600, unit: "seconds")
+      try Self.check("--outbox-max-mb", outboxMaxMB, in: 1...1_048_576, unit: "MB")
       var forwarding = ForwardingConfiguration(collectorURL: collector, token: token)
       forwarding.batchSize = batchSize
       forwarding.flushInterval = .seconds(fraction: flushInterval)
@@ -73,6 +67,24 @@ public struct MonitorOptions: Sendable {
     }
     try Self.checkDataDirectory(configuration)
     return configuration
+  }
+
+  /// A device period (catalogue `period` or `--interval`): 1 ms to an hour.
+  public static let periodRange: ClosedRange<Double> = DeviceCatalog.periodRange
+  /// Ten years: longer runs are not limited by `--duration`.
+  public static let maxDuration = 315_360_000.0
+
+  static func check(_ option: String, _ value: Double, in range: ClosedRange<Double>, unit: String)
+    throws(ConfigurationError)
+  {
+    guard value.isFinite, range.contains(value) else {
+      throw ConfigurationError(
+        "\(option) must be from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)) \(unit) (got \(value))")
+    }
+  }
+
+  private static func text(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
   }
 
   /// Fails now, with the reason, if the sensor log cannot be created or appended to.

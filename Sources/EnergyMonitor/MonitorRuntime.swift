@@ -16,7 +16,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   public let csvSink: CSVLogSink
   public let commLog: CommLog
   private let statsQueue: BusSubscription
-  private let csvQueue: BusSubscription
+  /// Bus → outbox → CSV log, one ordered step per batch.
+  private let recorder: RecordingPath
   private let aggregator: Mutex<StatsAggregator>
   /// Wall time of the latest start or resume: devices are not OFFLINE for a pause.
   private let resumedAtMs: Atomic<Int64>
@@ -41,7 +42,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     self.commLog = CommLog(path: configuration.commLogPath)
     self.csvSink = CSVLogSink(path: configuration.sensorLogPath, commLog: commLog)
     self.statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
-    self.csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
+    let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
     self.aggregator = Mutex(StatsAggregator(catalog: configuration.catalog))
     self.resumedAtMs = Atomic(startEpochMs)
     if let forwarding, let settings = configuration.forwarding {
@@ -54,6 +55,15 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     } else {
       forwarder = nil
     }
+    let wallTime = self.wallTime
+    recorder = RecordingPath(
+      queue: csvQueue, outbox: forwarder?.outbox, csv: csvSink, commLog: commLog, wallTime: { wallTime.nowMs })
+  }
+
+  /// How many loops of this runtime sleep on its clock while it runs (device tasks, CSV flush,
+  /// statistics, forwarder): what a virtual-time test waits for before it advances the clock.
+  public var clockLoops: Int {
+    scheduler.tasks.count + 2 + (forwarder == nil ? 0 : 1)
   }
 
   /// A further consumer of every reading (headless printer, forwarder).
@@ -61,8 +71,10 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     bus.subscribe(name: name, capacity: capacity)
   }
 
-  /// Runs the device tasks and the consumers until cancelled, then writes what is left.
-  public func run() async {
+  /// Runs the device tasks and the consumers until cancelled, then writes what is left; returns
+  /// the sensor log's final state (readings still not written are in `pending`).
+  @discardableResult
+  public func run() async -> CSVLogStatus {
     commLog.append(
       "session start: \(configuration.catalog.devices.count) devices, seed \(configuration.seed)",
       atMs: wallTime.nowMs)
@@ -85,6 +97,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     commLog.append(
       "session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
     csvSink.closeFile()
+    return status
   }
 
   private func every(_ interval: Duration, _ work: () -> Void) async {
@@ -94,26 +107,16 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     }
   }
 
-  /// Moves queued readings into the CSV sink and writes them.
+  /// Moves queued readings into the outbox and the CSV sink, in order, and writes the log.
   @discardableResult
   public func flushLog() -> CSVLogStatus {
-    let readings = csvQueue.drain()
-    if let forwarder, !readings.isEmpty {
-      // Into the outbox first: whatever reaches the CSV is also queued for the collector.
-      do {
-        try forwarder.outbox.append(readings)
-      } catch {
-        commLog.append("outbox write failed: \(error)", atMs: wallTime.nowMs)
-      }
-    }
-    csvSink.append(readings)
-    return csvSink.flush()
+    recorder.flush()
   }
 
+  /// Drains the statistics queue under the aggregator's lock, so two callers cannot add
+  /// readings out of order.
   public func updateStatistics() {
-    let readings = statsQueue.drain()
-    guard !readings.isEmpty else { return }
-    aggregator.withLock { $0.add(contentsOf: readings) }
+    aggregator.withLock { $0.add(contentsOf: statsQueue.drain()) }
   }
 
   public var statistics: StatsAggregator {
@@ -155,7 +158,17 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     return DashboardModel(
       nowMs: nowMs, uptime: wallTime.uptime, paused: paused, devices: devices, tasks: tasks,
       csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats,
-      forwarding: forwarder?.status)
+      forwarding: forwardingStatus)
+  }
+
+  /// The forwarder's status with what waits to enter the outbox.
+  public var forwardingStatus: ForwarderStatus? {
+    guard var status = forwarder?.status else { return nil }
+    let recording = recorder.status
+    status.waitingForOutbox = recording.waiting
+    status.dropped += recording.dropped
+    if let error = recording.error { status.outboxError = error }
+    return status
   }
 
   /// Carries out a key's command; returns the line to show the user.
@@ -193,13 +206,18 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
 
   /// Writes this session's readings and their summary under `<data-dir>/exports/`.
   public func exportSession() throws(CSVExportError) -> CSVExporter.Result {
-    flushLog()
-    let path = CSVExporter.sessionExportPath(
-      exportsDirectory: configuration.exportsDirectory, epochMs: wallTime.nowMs)
-    let offset = csvSink.sessionStart?.offset ?? 0
-    let logPath = csvSink.sessionStart == nil ? "/dev/null" : configuration.sensorLogPath
-    let result = try CSVExporter(gapLimit: Self.gapLimits(configuration.catalog)).export(
-      logPath: logPath, offset: offset, extra: csvSink.pendingReadings, to: path)
+    // Inside the recording step: no flush can move readings from memory to the file meanwhile.
+    let outcome = recorder.withFlushed { _ in
+      Result { () throws(CSVExportError) in
+        let path = CSVExporter.sessionExportPath(
+          exportsDirectory: configuration.exportsDirectory, epochMs: wallTime.nowMs)
+        let offset = csvSink.sessionStart?.offset ?? 0
+        let logPath = csvSink.sessionStart == nil ? "/dev/null" : configuration.sensorLogPath
+        return try CSVExporter(gapLimit: Self.gapLimits(configuration.catalog)).export(
+          logPath: logPath, offset: offset, extra: csvSink.pendingReadings, to: path)
+      }
+    }
+    let result = try outcome.get()
     commLog.append("export: \(result.rows) readings to \(result.readingsPath)", atMs: wallTime.nowMs)
     return result
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnergyCommandLine
 import EnergyCollector
+import EnergyCore
 import Foundation
 import Logging
 
@@ -20,19 +21,51 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database (WAL mode).", valueName: "file"))
   var database = "data/collector.sqlite"
 
-  @Option(help: "Require 'Authorization: Bearer <token>' on POST /energy (default: $ENERGYMON_TOKEN).")
+  @Option(help: "Require 'Authorization: Bearer <token>' to read or write readings (default: $ENERGYMON_TOKEN).")
   var token: String?
 
   @Flag(help: "Allow listening on a non-loopback address without a token.")
   var allowUnauthenticated = false
 
+  @Option(
+    name: .customLong("allowed-host"),
+    help: "A further host name that requests may address (repeatable); IP addresses, localhost, --host and this machine's name always may.")
+  var allowedHosts: [String] = []
+
+  @Option(help: "Seconds a connection may take to send a request's headers, or stay idle between requests (0.1-3600).")
+  var headerTimeout = 10.0
+
+  @Option(help: "Seconds a request body may take to arrive (0.1-3600).")
+  var bodyTimeout = 60.0
+
+  func validate() throws {
+    guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+    for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
+      guard value.isFinite, (0.1...3600).contains(value) else {
+        throw ValidationError("\(name) must be from 0.1 to 3600 seconds")
+      }
+    }
+    if let token, let problem = AccessToken.problem(with: token) {
+      throw ValidationError("--token \(problem)")
+    }
+  }
+
   func run() async throws {
     var arguments = CollectorArguments(host: host, port: port, databasePath: database)
-    arguments.token = token ?? ProcessInfo.processInfo.environment["ENERGYMON_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-    guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
-    if !arguments.isLoopback && arguments.token == nil && !allowUnauthenticated {
+    if let token {
+      arguments.token = token
+    } else if let fromEnvironment = ProcessInfo.processInfo.environment["ENERGYMON_TOKEN"] {
+      if let problem = AccessToken.problem(with: fromEnvironment) {
+        throw ValidationError("ENERGYMON_TOKEN \(problem)")
+      }
+      arguments.token = fromEnvironment
+    }
+    arguments.allowedHosts = allowedHosts
+    arguments.headTimeoutSeconds = headerTimeout
+    arguments.bodyTimeoutSeconds = bodyTimeout
+    if arguments.token == nil && !allowUnauthenticated && !arguments.isLoopback {
       throw ValidationError(
-        "refusing to listen on \(host) without a token: give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated")
+        "refusing to listen on \(host) without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated")
     }
     let folder = (database as NSString).deletingLastPathComponent
     if !folder.isEmpty {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CursesTerminal
 import EnergyMonitor
 import EnergyPipeline
@@ -50,13 +51,19 @@ struct MonitorLauncher {
         runtime: runtime, writeOut: { StandardStream.output.write($0) },
         writeErr: { StandardStream.error.write($0) }) : nil
 
-    await withTaskGroup(of: Void.self) { group in
+    let final = await withTaskGroup(of: CSVLogStatus?.self) { group -> CSVLogStatus? in
       group.addTask { await runtime.run() }
-      if let printer { group.addTask { await printer.run() } }
+      if let printer {
+        group.addTask {
+          await printer.run()
+          return nil
+        }
+      }
       if let duration = configuration.duration {
         group.addTask {
           try? await clock.sleep(for: duration)
           stop.request()
+          return nil
         }
       }
       if var screen = terminal {
@@ -69,8 +76,18 @@ struct MonitorLauncher {
         }
       }
       group.cancelAll()
+      var status: CSVLogStatus?
+      for await value in group where value != nil { status = value }
+      return status
     }
     terminal?.close()
     printer?.finish()
+    // Readings that never reached the sensor log are a failure the exit status must show.
+    if let final, final.pending > 0 {
+      StandardStream.error.write(
+        "energymon-tui: \(final.pending) readings could not be written to \(configuration.sensorLogPath)"
+          + " (\(final.error ?? "unknown error"))\n")
+      throw ExitCode(1)
+    }
   }
 }

@@ -60,9 +60,12 @@ import Testing
   }
 
   @Test(arguments: [
-    (["--interval", "0"], "energymon-tui: --interval must be a positive number of seconds (got 0.0)\n"),
+    (["--interval", "0"], "energymon-tui: --interval must be from 0.001 to 3600 seconds (got 0.0)\n"),
+    (["--interval", "1e-10"], "energymon-tui: --interval must be from 0.001 to 3600 seconds (got 1e-10)\n"),
+    (["--refresh", "1e-10"], "energymon-tui: --refresh must be from 0.1 to 60 redraws per second (got 1e-10)\n"),
+    (["--collector", "http://127.0.0.1:99999"], "energymon-tui: --collector: port 99999 must be from 1 to 65535\n"),
     (["--interval", "abc"], "energymon-tui: The value 'abc' is invalid for '--interval <seconds>'\n"),
-    (["--refresh", "-1"], "energymon-tui: --refresh must be above 0 and at most 60 redraws per second (got -1.0)\n"),
+    (["--refresh", "-1"], "energymon-tui: --refresh must be from 0.1 to 60 redraws per second (got -1.0)\n"),
     (["--bogus"], "energymon-tui: Unknown option '--bogus'\n"),
     (["--devices", "/nonexistent.json"], "energymon-tui: devices file /nonexistent.json: not found\n"),
   ])
@@ -82,7 +85,8 @@ import Testing
       ("{ devices: ", "not valid JSON"),
       (#"{"devices":[{"id":"X1","kind":"toaster"}]}"#, "devices[0].kind: unknown kind \"toaster\""),
       (#"[{"id":"A","kind":"refrigerator"},{"id":"A","kind":"refrigerator"}]"#, "devices[1].id: duplicate id \"A\""),
-      (#"[{"id":"A","kind":"refrigerator","period":-1}]"#, "devices[0].period: -1.0 must be above 0"),
+      (#"[{"id":"A","kind":"refrigerator","period":-1}]"#, "devices[0].period: -1.0 must be from 0.001 to 3600 seconds"),
+      (#"[{"id":"A","kind":"refrigerator","period":1e-10}]"#, "devices[0].period: 1e-10 must be from 0.001 to 3600 seconds"),
     ]
     for (json, expected) in cases {
       let file = folder.file("devices.json")

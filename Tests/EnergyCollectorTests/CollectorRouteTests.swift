@@ -2,6 +2,7 @@ import EnergyCollector
 import EnergyCore
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import EnergyTestSupport
 import Testing
@@ -14,18 +15,22 @@ import Testing
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let store = try SQLiteReadingStore(path: folder.file("collector.sqlite"))
-    let app = Application(router: buildCollectorRouter(store: store, token: token))
+    let app = Application(router: buildCollectorRouter(store: store, access: AccessPolicy(token: token, hostNames: ["collector.home"])))
     try await app.test(.router) { client in try await body(client, store) }
   }
 
-  func post(_ client: any TestClientProtocol, _ json: String, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, String) {
+  func post(
+    _ client: any TestClientProtocol, _ json: String, headers: HTTPFields = [.contentType: "application/json"]
+  ) async throws -> (HTTPResponse.Status, String) {
     try await client.execute(uri: "/energy", method: .post, headers: headers, body: ByteBuffer(string: json)) {
       ($0.status, String(buffer: $0.body))
     }
   }
 
-  func get(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String) {
-    try await client.execute(uri: uri, method: .get) { ($0.status, String(buffer: $0.body)) }
+  func get(_ client: any TestClientProtocol, _ uri: String, headers: HTTPFields = [:]) async throws
+    -> (HTTPResponse.Status, String)
+  {
+    try await client.execute(uri: uri, method: .get, headers: headers) { ($0.status, String(buffer: $0.body)) }
   }
 
   @Test func acceptsTheSeedFormAnArrayAndABatch() async throws {
@@ -104,10 +109,10 @@ import Testing
   }
 
   @Test func aStoreThatCannotWriteGets503WithRetryAfterAndTheReason() async throws {
-    let app = Application(router: buildCollectorRouter(store: FailingStore(), token: nil))
+    let app = Application(router: buildCollectorRouter(store: FailingStore(), access: AccessPolicy(token: nil)))
     try await app.test(.router) { client in
       try await client.execute(
-        uri: "/energy", method: .post,
+        uri: "/energy", method: .post, headers: [.contentType: "application/json"],
         body: ByteBuffer(string: #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#)
       ) { response in
         #expect(response.status == .serviceUnavailable)
@@ -118,17 +123,82 @@ import Testing
     }
   }
 
-  @Test func aTokenIsRequiredWhenConfigured() async throws {
+  @Test func aTokenGuardsEveryRouteThatReadsOrWritesReadings() async throws {
     try await withCollector(token: "s3cret") { client, _ in
       let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
-      let (withoutToken, _) = try await post(client, body)
-      #expect(withoutToken == .unauthorized)
-      let (wrongToken, _) = try await post(client, body, headers: [.authorization: "Bearer wrong"])
-      #expect(wrongToken == .unauthorized)
-      let (rightToken, _) = try await post(client, body, headers: [.authorization: "Bearer s3cret"])
-      #expect(rightToken == .ok)
-      let (statsStatus, _) = try await get(client, "/api/stats")
-      #expect(statsStatus == .ok, "reading needs no token")
+      let json: HTTPFields = [.contentType: "application/json"]
+      #expect(try await post(client, body).0 == .unauthorized)
+      #expect(try await post(client, body, headers: json + [.authorization: "Bearer wrong"]).0 == .unauthorized)
+      #expect(try await post(client, body, headers: json + [.authorization: "Bearer s3cret2"]).0 == .unauthorized)
+      #expect(try await post(client, body, headers: json + [.authorization: "Basic s3cret"]).0 == .unauthorized)
+      #expect(try await post(client, body, headers: json + [.authorization: "Bearer s3cret"]) == (.ok, #"{"accepted":1,"duplicates":0}"#))
+      #expect(try await post(client, body, headers: json + [.authorization: "bearer s3cret"]).0 == .ok, "the scheme is case-insensitive")
+      #expect(try await post(client, body, headers: json + [.authorization: "BEARER s3cret"]).0 == .ok)
+      for path in ["/api/stats", "/api/readings", "/export.csv", "/api/readings?device_id=AC001"] {
+        let (status, text) = try await get(client, path)
+        #expect(status == .unauthorized, "\(path) needs the token")
+        #expect(!text.contains("AC001"))
+        #expect(try await get(client, path, headers: [.authorization: "Bearer s3cret"]).0 == .ok)
+      }
+      for path in ["/healthz", "/dashboard", "/openapi.yaml"] {
+        #expect(try await get(client, path).0 == .ok, "\(path) shows no readings and stays open")
+      }
+    }
+  }
+
+  @Test func withoutATokenEverythingIsOpen() async throws {
+    try await withCollector { client, _ in
+      let stats = try await get(client, "/api/stats")
+      let export = try await get(client, "/export.csv")
+      #expect(stats.0 == .ok && export.0 == .ok)
+    }
+  }
+
+  @Test func requestsForAnotherHostNameAreRefused() async throws {
+    try await withCollector { client, store in
+      let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+      for host in ["attacker.example", "127.0.0.1.nip.io", "localhost.evil.com:5000"] {
+        let read = try await get(client, "/api/stats", headers: [HTTPField.Name("Host")!: host])
+        let write = try await post(client, body, headers: [HTTPField.Name("Host")!: host, .contentType: "application/json"])
+        #expect(read.0 == .misdirectedRequest && write.0 == .misdirectedRequest, "\(host)")
+      }
+      #expect(try await store.aggregates().isEmpty)
+      for host in ["127.0.0.1:5000", "localhost:5000", "LOCALHOST", "[::1]:5000", "192.168.1.20", "collector.home:5000"] {
+        let read = try await get(client, "/api/stats", headers: [HTTPField.Name("Host")!: host])
+        #expect(read.0 == .ok, "\(host)")
+      }
+    }
+  }
+
+  @Test func postsThatAreNotJSONGet415() async throws {
+    try await withCollector { client, store in
+      let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+      for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"] {
+        let (status, _) = try await post(client, body, headers: [.contentType: type])
+        #expect(status == .unsupportedMediaType, "\(type)")
+      }
+      let (untyped, _) = try await post(client, body, headers: [:])
+      #expect(untyped == .unsupportedMediaType)
+      let stored = try await store.aggregates()
+      #expect(stored.isEmpty)
+      let (json, _) = try await post(client, body, headers: [.contentType: "Application/JSON; charset=utf-8"])
+      #expect(json == .ok)
+    }
+  }
+
+  @Test func hugeNumbersAndOutOfRangeYearsAre400NotACrash() async throws {
+    try await withCollector { client, store in
+      let crash = try await post(client, #"{"device_id":"X","timestamp":"x","power":12345678901234567890}"#)
+      #expect(crash.0 == .badRequest)
+      let long = try await post(client, #"{"device_id":"X","timestamp":"2025-04-10T12:02:00Z","power":1.0000000000000000000}"#)
+      #expect(long.0 == .ok)
+      let (status, text) = try await post(client, #"{"device_id":"X","timestamp":"0000-01-01T00:30:00+01:00","power":1}"#)
+      #expect(status == .badRequest && text.contains(#""field":"timestamp""#))
+      let tiny = try await post(client, #"{"source":"s","readings":[{"device_id":"X","timestamp":"2025-04-10T12:02:00Z","power":1,"seq":1e-400}]}"#)
+      #expect(tiny.0 == .badRequest)
+      let export = try await get(client, "/export.csv")
+      #expect(export.1 == "device_id,timestamp,power\nX,2025-04-10T12:02:00.000Z,1.0\n")
+      #expect(try await store.aggregates().map(\.count) == [1])
     }
   }
 

@@ -18,7 +18,7 @@ import Testing
   @Test func readsEscapesWhitespaceAndUnknownFieldsOfAnyShape() throws {
     let text = """
        { "readings" : [ { "power" : 1.5e3 , "extra" : {"a":[1,true,null,{"b":"\\u00e9"}]},
-        "device_id" : "A\\u0043001", "timestamp" : "2025-04-10T12:00:00Z", "seq" : 17.0 } ] ,
+        "device_id" : "A\\u0043001", "timestamp" : "2025-04-10T12:00:00Z", "seq" : 17 } ] ,
         "source" : "home\\/1" }\t\r\n
       """
     // "home/1" is not a valid source; the escaped slash is decoded before it is checked.
@@ -67,10 +67,42 @@ import Testing
     }
   }
 
-  @Test(arguments: ["1.5", "-1", "1099511627776", "9223372036854775808", "\"3\"", "1e19", "null"])
+  @Test(arguments: [
+    "1.5", "-1", "1099511627776", "9223372036854775808", "\"3\"", "1e19", "null", "1e-400", "17.0", "1.7e1",
+    String(repeating: "9", count: 400),
+  ])
   func seqMustBeAnIntegerThatFitsTheRowKey(seq: String) {
     let text = #"{"source":"s","readings":[{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1,"seq":"# + seq + "}]}"
     #expect(decode(text) == .failure(IngestError("expected an integer from 0 to 1099511627775", index: 0, field: "seq")))
+  }
+
+  @Test func numbersOfAnyLengthParseOrAreRefusedWithoutATrap() throws {
+    let base = #"{"device_id":"X","timestamp":"2025-04-10T12:00:00Z","power":"#
+    let outOfRange = IngestError("must be between 0 and 100000 W", index: 0, field: "power")
+    for huge in ["12345678901234567890", "9223372036854775808", "1" + String(repeating: "0", count: 5000)] {
+      #expect(decode(base + huge + "}") == .failure(outOfRange))
+    }
+    #expect(try decode(base + "1.0000000000000000000}").get().readings[0].reading.power == 1)
+    #expect(try decode(base + "1234.5678901234567890123}").get().readings[0].reading.power == Double("1234.5678901234567890123")!)
+    #expect(try decode(base + "0." + String(repeating: "0", count: 5000) + "1}").get().readings[0].reading.power == 0)
+    // The same body with a bad timestamp: the number is read before the timestamp is refused.
+    let crash = #"{"device_id":"X","timestamp":"x","power":12345678901234567890}"#
+    #expect(decode(crash).failure?.field == "timestamp")
+  }
+
+  @Test(arguments: [
+    "0000-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "10000-01-01T00:00:00Z", "-001-01-01T00:00:00Z",
+  ])
+  func timestampsOutsideYearsZeroToNineThousandNineHundredNinetyNineAreRefused(timestamp: String) {
+    let text = #"{"device_id":"A","timestamp":""# + timestamp + #"","power":1}"#
+    #expect(decode(text).failure?.field == "timestamp")
+  }
+
+  @Test func theFirstAndLastRepresentableInstantsAreAccepted() throws {
+    for (text, expected) in [("0000-01-01T00:00:00Z", Timestamp.representable.lowerBound), ("9999-12-31T23:59:59.999Z", Timestamp.representable.upperBound), ("0001-01-01T00:30:00+01:00", Timestamp.representable.lowerBound + 366 * 86_400_000 - 1_800_000)] {
+      let body = #"{"device_id":"A","timestamp":""# + text + #"","power":1}"#
+      #expect(try decode(body).get().readings[0].reading.timestampMs == expected)
+    }
   }
 
   @Test func seqIsIgnoredWithoutASourceAndTheLargestIsAccepted() throws {
@@ -92,5 +124,11 @@ import Testing
     let one = #"{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1}"#
     let text = "[" + Array(repeating: one, count: 10_003).joined(separator: ",") + "]"
     #expect(decode(text) == .failure(IngestError(status: 413, "too many readings: 10003 (at most 10000 per request)")))
+  }
+}
+
+extension Result {
+  var failure: Failure? {
+    if case .failure(let error) = self { error } else { nil }
   }
 }

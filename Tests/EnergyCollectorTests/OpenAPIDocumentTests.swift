@@ -40,14 +40,14 @@ import Testing
     #expect(operations.map(\.path).sorted() == ["/api/readings", "/api/stats", "/dashboard", "/energy", "/export.csv", "/healthz", "/openapi.yaml"])
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let app = Application(router: buildCollectorRouter(store: try SQLiteReadingStore(path: folder.file("c.sqlite")), token: nil))
+    let app = Application(router: buildCollectorRouter(store: try SQLiteReadingStore(path: folder.file("c.sqlite")), access: AccessPolicy(token: nil)))
     try await app.test(.router) { client in
       for operation in operations {
         let body = operation.method == "post"
           ? ByteBuffer(string: #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#) : nil
         let status = try await client.execute(
           uri: operation.path + (operation.method == "get" && operation.path == "/api/readings" ? "?limit=5" : ""),
-          method: operation.method == "post" ? .post : .get, body: body
+          method: operation.method == "post" ? .post : .get, headers: [.contentType: "application/json"], body: body
         ) { Int($0.status.code) }
         #expect(status == 200, "\(operation.method) \(operation.path)")
         #expect(operation.statuses.contains(status))

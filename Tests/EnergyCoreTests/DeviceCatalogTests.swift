@@ -41,7 +41,7 @@ import Testing
         == "devices file devices.json: devices[1].id: duplicate id \"A1\"")
     #expect(
       message(#"[{"id":"A1","kind":"refrigerator","period":0}]"#)
-        == "devices file devices.json: devices[0].period: 0.0 must be above 0 and at most 3600 seconds")
+        == "devices file devices.json: devices[0].period: 0.0 must be from 0.001 to 3600 seconds")
     #expect(
       message(#"[{"id":"A1","kind":"refrigerator","rated_watts":true}]"#)
         == "devices file devices.json: devices[0].rated_watts: expected a number")

@@ -6,8 +6,6 @@ import Testing
 
 /// The interactive loop against an in-memory terminal, in virtual time.
 @Suite struct DashboardLoopTests {
-  /// Runtime loops plus the screen loop.
-  let sleepers = runtimeSleepers + 1
 
   func withDashboard(
     _ body: (TestTerminal, ManualClock, MonitorRuntime<ManualClock>, TemporaryFolder) async throws -> Void
@@ -22,17 +20,17 @@ import Testing
       var backend = terminal
       await DashboardLoop(runtime: runtime, refreshHz: 4).run(terminal: &backend)
     }
-    await clock.waitForSleepers(sleepers)
+    await clock.waitForSleepers(runtime.clockLoops + 1)
     try await body(terminal, clock, runtime, folder)
     screen.cancel()
     monitor.cancel()
     await screen.value
-    await monitor.value
+    _ = await monitor.value
   }
 
   @Test func theScreenShowsLiveFiguresForEveryDevice() async {
-    await withDashboard { terminal, clock, _, _ in
-      await advance(clock, by: .seconds(3), sleepers: sleepers)
+    await withDashboard { terminal, clock, runtime, _ in
+      await advance(clock, by: .seconds(3), sleepers: runtime.clockLoops + 1)
       let lines = terminal.screen
       #expect(lines[0].contains("12:02:03 UTC  up 00:03  RUNNING"))
       // 9 readings so far; the log is flushed every 500 ms, so it trails by less than a second.
@@ -47,35 +45,35 @@ import Testing
 
   @Test func keysAreAnsweredWithinOneInputPoll() async {
     await withDashboard { terminal, clock, runtime, _ in
-      await advance(clock, by: .seconds(1), sleepers: sleepers)
+      await advance(clock, by: .seconds(1), sleepers: runtime.clockLoops + 1)
       terminal.press(.character("p"))
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen[0].contains("PAUSED"))
       #expect(runtime.scheduler.control.isPaused)
       terminal.press(.character("?"))
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen.contains { $0.contains("─ help ─") })
     }
   }
 
   @Test func freezingKeepsTheDisplayWhileDataKeepsFlowing() async {
     await withDashboard { terminal, clock, runtime, _ in
-      await advance(clock, by: .seconds(1), sleepers: sleepers)
+      await advance(clock, by: .seconds(1), sleepers: runtime.clockLoops + 1)
       terminal.press(.character(" "))
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       let frozen = terminal.screen
       #expect(frozen[0].contains("RUNNING FROZEN"))
-      await advance(clock, by: .seconds(3), sleepers: sleepers)
+      await advance(clock, by: .seconds(3), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen == frozen)
       #expect(runtime.csvSink.status.written >= 9)
     }
   }
 
   @Test func exportShowsThePathOnScreen() async {
-    await withDashboard { terminal, clock, _, folder in
-      await advance(clock, by: .seconds(2), sleepers: sleepers)
+    await withDashboard { terminal, clock, runtime, folder in
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops + 1)
       terminal.press(.character("e"))
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       let path = folder.file("exports/energy-20250410-120202.csv")
       #expect(FileManager.default.fileExists(atPath: path))
       #expect(terminal.screen[22].contains("exported 6 readings to"))
@@ -83,12 +81,12 @@ import Testing
   }
 
   @Test func resizingReflowsWithoutRestart() async {
-    await withDashboard { terminal, clock, _, _ in
+    await withDashboard { terminal, clock, runtime, _ in
       terminal.resize(width: 20, height: 6)
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen.contains(" terminal too small "))
       terminal.resize(width: 100, height: 30)
-      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: sleepers)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen.count == 30)
       #expect(terminal.screen[0].unicodeScalars.count == 100)
       #expect(terminal.screen[2].contains("MIN W"))
@@ -103,8 +101,10 @@ import Testing
     let terminal = TestTerminal()
     terminal.press(.character("q"))
     var backend = terminal
-    // Returns without any time passing: the key is read before the first sleep.
+    // Returns without any time passing: the key is read before the first draw and the first
+    // sleep (a loop that slept first would never return, and the suite's time limit fails it).
     await DashboardLoop(runtime: runtime, refreshHz: 4).run(terminal: &backend)
-    #expect(clock.now.offset == .zero)
+    #expect(terminal.frames == 0, "quit before anything was drawn")
+    #expect(clock.sleeperCount == 0)
   }
 }

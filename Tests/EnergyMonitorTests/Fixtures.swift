@@ -46,9 +46,6 @@ final class TestTerminal: TerminalBackend, Sendable {
 
 let sessionStart: Int64 = 1_744_286_520_000
 
-/// The runtime's own loops sleeping on the clock: three device tasks, CSV flush, statistics.
-let runtimeSleepers = 5
-
 func makeRuntime(folder: TemporaryFolder, clock: ManualClock, seed: UInt64 = 7) -> MonitorRuntime<ManualClock> {
   let configuration = MonitorConfiguration(dataDirectory: folder.path, catalog: .defaults, seed: seed)
   return MonitorRuntime(configuration: configuration, clock: clock, startEpochMs: sessionStart)
@@ -75,8 +72,8 @@ func withRuntime(
   let clock = ManualClock()
   let runtime = makeRuntime(folder: folder, clock: clock)
   let running = Task { await runtime.run() }
-  await clock.waitForSleepers(runtimeSleepers)
+  await clock.waitForSleepers(runtime.clockLoops)
   try await body(runtime, clock, folder)
   running.cancel()
-  await running.value
+  _ = await running.value
 }

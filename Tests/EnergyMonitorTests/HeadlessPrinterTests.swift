@@ -20,11 +20,11 @@ import Testing
       writeErr: { text in captured.err.withLock { $0 += text } })
     let monitor = Task { await runtime.run() }
     let printing = Task { await printer.run() }
-    await clock.waitForSleepers(runtimeSleepers + 1)
-    await advance(clock, by: .seconds(10), step: .milliseconds(100), sleepers: runtimeSleepers + 1)
+    await clock.waitForSleepers(runtime.clockLoops + 1)
+    await advance(clock, by: .seconds(10), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
     monitor.cancel()
     printing.cancel()
-    await monitor.value
+    _ = await monitor.value
     await printing.value
     printer.finish()
 

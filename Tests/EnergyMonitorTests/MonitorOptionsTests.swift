@@ -22,10 +22,30 @@ import Testing
   }
 
   @Test func badNumbersNameTheOption() {
-    #expect(failure { $0.interval = 0 } == "--interval must be a positive number of seconds (got 0.0)")
-    #expect(failure { $0.interval = -1 } == "--interval must be a positive number of seconds (got -1.0)")
-    #expect(failure { $0.refresh = 0 } == "--refresh must be above 0 and at most 60 redraws per second (got 0.0)")
-    #expect(failure { $0.duration = 0 } == "--duration must be a positive number of seconds (got 0.0)")
+    #expect(failure { $0.interval = 0 } == "--interval must be from 0.001 to 3600 seconds (got 0.0)")
+    #expect(failure { $0.interval = -1 } == "--interval must be from 0.001 to 3600 seconds (got -1.0)")
+    #expect(failure { $0.refresh = 0 } == "--refresh must be from 0.1 to 60 redraws per second (got 0.0)")
+    #expect(failure { $0.duration = 0 } == "--duration must be from 0.001 to 315360000 seconds (got 0.0)")
+  }
+
+  @Test func outOfRangeDurationsRatesAndSizesAreRefusedBeforeAnyArithmetic() {
+    #expect(failure { $0.interval = 1e-10 } == "--interval must be from 0.001 to 3600 seconds (got 1e-10)")
+    #expect(failure { $0.refresh = 1e-10 } == "--refresh must be from 0.1 to 60 redraws per second (got 1e-10)")
+    #expect(failure { $0.duration = 1e10 } == "--duration must be from 0.001 to 315360000 seconds (got 10000000000.0)")
+    #expect(failure { $0.duration = .nan } == "--duration must be from 0.001 to 315360000 seconds (got nan)")
+    func forwarding(_ configure: @escaping (inout MonitorOptions) -> Void) -> String? {
+      failure {
+        $0.collector = "http://127.0.0.1:5000"
+        configure(&$0)
+      }
+    }
+    #expect(forwarding { $0.flushInterval = 1e10 } == "--flush-interval must be from 0.01 to 3600 seconds (got 10000000000.0)")
+    #expect(forwarding { $0.outboxMaxMB = 1e13 } == "--outbox-max-mb must be from 1 to 1048576 MB (got 10000000000000.0)")
+    #expect(forwarding { $0.collector = "http://127.0.0.1:99999" } == "--collector: port 99999 must be from 1 to 65535")
+    #expect(forwarding { $0.token = "secret\n" } == "--token may hold only visible ASCII characters (no spaces, tabs or newlines)")
+    #expect(forwarding { $0.token = "" } == "--token must not be empty")
+    #expect(forwarding { $0.token = String(repeating: "t", count: 100_000) } == "--token must be at most 4096 bytes")
+    #expect(forwarding { _ in } == nil)
   }
 
   @Test func aMissingDevicesFileIsNamed() {

@@ -6,10 +6,10 @@ import Testing
 
 @Suite struct MonitorRuntimeTests {
   @Test func everyReadingIsLoggedWithItsVirtualTimestamp() async throws {
-    try await withRuntime { _, clock, folder in
-      await advance(clock, by: .seconds(4), sleepers: runtimeSleepers)
+    try await withRuntime { runtime, clock, folder in
+      await advance(clock, by: .seconds(4), sleepers: runtime.clockLoops)
       // One more half second lets the flush that follows the fourth tick run.
-      await advance(clock, by: .milliseconds(500), sleepers: runtimeSleepers)
+      await advance(clock, by: .milliseconds(500), sleepers: runtime.clockLoops)
       let lines = try #require(folder.read("logs/sensor_log.csv")).split(separator: "\n")
       #expect(lines.first == "device_id,timestamp,power")
       #expect(lines.count == 1 + 12)
@@ -27,36 +27,36 @@ import Testing
 
   @Test func pauseStopsProductionAndLoggingAndResumeContinues() async throws {
     try await withRuntime { runtime, clock, _ in
-      await advance(clock, by: .seconds(2), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops)
       #expect(runtime.perform(.togglePause) == "paused: nothing is produced or logged (p resumes)")
-      await advance(clock, by: .seconds(5), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(5), sleepers: runtime.clockLoops)
       #expect(runtime.snapshot().csv.written == 6)
       #expect(runtime.snapshot().devices.allSatisfy { $0.status == .ok }, "a pause is not an outage")
       _ = runtime.perform(.togglePause)
-      await advance(clock, by: .seconds(1.5), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(1.5), sleepers: runtime.clockLoops)
       #expect(runtime.csvSink.status.written == 9)
     }
   }
 
   @Test func dropoutTurnsADeviceOfflineAfterThreeMissedPeriods() async throws {
     try await withRuntime { runtime, clock, _ in
-      await advance(clock, by: .seconds(2), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops)
       let washer = DeviceID("WM002")!
       _ = runtime.perform(.inject(.dropout, washer))
-      await advance(clock, by: .seconds(2), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops)
       #expect(runtime.snapshot().devices[1].status == .fault([.dropout]))
-      await advance(clock, by: .seconds(2), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops)
       #expect(runtime.snapshot().devices[1].status == .offline([.dropout]))
       #expect(runtime.snapshot().devices[1].status.label == "OFFLINE dropout")
       _ = runtime.perform(.clearFaults(washer))
-      await advance(clock, by: .seconds(1), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(1), sleepers: runtime.clockLoops)
       #expect(runtime.snapshot().devices[1].status == .ok)
     }
   }
 
   @Test func exportWritesThisSessionsReadingsAndASummary() async throws {
     try await withRuntime({ runtime, clock, folder in
-      await advance(clock, by: .seconds(2), sleepers: runtimeSleepers)
+      await advance(clock, by: .seconds(2), sleepers: runtime.clockLoops)
       let result = try runtime.exportSession()
       #expect(result.readingsPath == folder.file("exports/energy-20250410-120202.csv"))
       #expect(result.summaryPath == folder.file("exports/energy-20250410-120202-summary.csv"))

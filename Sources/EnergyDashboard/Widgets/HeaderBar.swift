@@ -69,6 +69,12 @@ public struct HeaderBar {
       x += buffer.write("retrying in \(seconds) s (\(reason))", x: x, y: y, style: .warning, maxWidth: maxX - x)
     case .authError(let reason):
       x += buffer.write("auth error: \(reason)", x: x, y: y, style: .fault, maxWidth: maxX - x)
+    case .configError(let reason):
+      x += buffer.write("config error: \(reason)", x: x, y: y, style: .fault, maxWidth: maxX - x)
+    }
+    if let error = status.outboxError {
+      x += buffer.write(
+        "  outbox error: \(error) (\(status.waitingForOutbox) waiting)", x: x, y: y, style: .fault, maxWidth: maxX - x)
     }
     x += buffer.write("  backlog \(status.backlog)  sent \(status.sent)", x: x, y: y, maxWidth: maxX - x)
     let lost = status.dropped + status.quarantined

@@ -1,4 +1,5 @@
 import EnergyCore
+import Foundation
 import Synchronization
 
 /// Sends the outbox to the collector in batches, oldest first, and decides what each answer means:
@@ -24,7 +25,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
   private let clock: C
   private let wallTime: WallTime<C>
   private let commLog: CommLog?
-  private let state: Mutex<(status: ForwarderStatus, rng: SplitMix)>
+  private let state: Mutex<(status: ForwarderStatus, rng: SplitMix, readError: String?)>
 
   public init(
     outbox: OutboxSpool, transport: any CollectorTransport, settings: Settings, wallTime: WallTime<C>,
@@ -36,7 +37,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     self.clock = wallTime.clock
     self.wallTime = wallTime
     self.commLog = commLog
-    self.state = Mutex((ForwarderStatus(), SplitMix(state: seed)))
+    self.state = Mutex((ForwarderStatus(), SplitMix(state: seed), nil))
   }
 
   public var status: ForwarderStatus {
@@ -46,6 +47,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
       status.backlog = spool.backlog
       status.dropped = spool.dropped
       status.quarantined = spool.quarantined
+      status.outboxError = spool.readError
       return status
     }
   }
@@ -60,6 +62,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         continue
       }
       let batch = outbox.batch(batchSize)
+      reportReadError()
       if batch.isEmpty {
         do { try await clock.sleep(for: settings.flushInterval) } catch { return }
         continue
@@ -79,7 +82,12 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
       case .retry(let after):
         failures += 1
         let delay = after ?? backoff(failures)
-        setHealth(.retrying(untilMs: wallTime.nowMs + delay.milliseconds, reason: lastReason))
+        let untilMs = wallTime.nowMs + delay.milliseconds
+        state.withLock { state in
+          // A configuration error stays on screen while waiting: it needs a person, not time.
+          if case .configError = state.status.health { return }
+          state.status.health = .retrying(untilMs: untilMs, reason: Self.reason(state.status.health))
+        }
         do { try await clock.sleep(for: delay) } catch { return }
       case .stop:
         continue
@@ -109,7 +117,6 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     case stop
   }
 
-  private var lastReason: String { state.withLock { Self.reason($0.status.health) } }
   private static func reason(_ health: ForwarderStatus.Health) -> String {
     if case .retrying(_, let reason) = health { return reason }
     return ""
@@ -144,10 +151,16 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         return .accepted
       case 413 where batch.count > 1:
         return .split
-      case 400, 413, 422:
+      case 400 where Self.namesAReading(response.body), 422 where Self.namesAReading(response.body):
         outbox.reject(batch, reason: "HTTP \(response.status): \(response.body)")
         log("\(span) quarantined in outbox/rejected: \(response.body)")
         return .accepted
+      case 400, 413, 415, 421, 422:
+        // Refused without blaming a reading (a proxy, a header too large, a wrong address): the
+        // data is fine and stays; the setup needs fixing, so retry slowly and say so.
+        let reason = "HTTP \(response.status): \(Self.shortBody(response.body))"
+        setHealth(.configError(reason))
+        return .retry(after: settings.backoffCap)
       case 401, 403:
         setHealth(.authError("HTTP \(response.status): check --token"))
         return .stop
@@ -161,6 +174,21 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     }
   }
 
+  /// Whether a refusal is the collector's own verdict on one reading: `{"error":…,"index":n,…}`.
+  static func namesAReading(_ body: String) -> Bool {
+    guard let data = body.data(using: .utf8),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      object["error"] is String, let index = object["index"] as? NSNumber
+    else { return false }
+    return index.intValue >= 0
+  }
+
+  /// The first line of a body, at most 80 characters, for the screen.
+  static func shortBody(_ body: String) -> String {
+    let line = body.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    return line.count > 80 ? String(line.prefix(79)) + "…" : line
+  }
+
   /// Capped exponential backoff with jitter: base·2ⁿ⁻¹, at most the cap, times 0.5–1.
   func backoff(_ failures: Int) -> Duration {
     let exponent = min(failures - 1, 16)
@@ -168,6 +196,17 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     let capped = min(raw, settings.backoffCap)
     let jitter = state.withLock { $0.rng.unit() }
     return capped * (0.5 + 0.5 * jitter)
+  }
+
+  /// A backlog that cannot be read stalls sending: say so in comm_log.txt once per change.
+  private func reportReadError() {
+    let current = outbox.status.readError
+    let changed = state.withLock { state in
+      defer { state.readError = current }
+      return state.readError != current
+    }
+    guard changed else { return }
+    log(current.map { "outbox read error: \($0)" } ?? "outbox readable again")
   }
 
   private func setHealth(_ health: ForwarderStatus.Health) {
@@ -178,27 +217,27 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     commLog?.append("forward \(message)", atMs: wallTime.nowMs)
   }
 
-  /// `{"source":"…","readings":[{"device_id":…,"timestamp":…,"power":…,"seq":…},…]}`
+  /// `{"source":"…","readings":[{"device_id":…,"timestamp":…,"power":…,"seq":…},…]}`, every
+  /// string escaped by the one JSON writer.
   static func encode(_ batch: [SequencedReading], source: String) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(batch.count * 90 + 64)
-    out.append(contentsOf: #"{"source":""#.utf8)
-    out.append(contentsOf: source.utf8)
-    out.append(contentsOf: #"","readings":["#.utf8)
+    var json = JSONWriter(capacity: batch.count * 90 + 64)
+    json.raw(#"{"source":"#)
+    json.string(source)
+    json.raw(#","readings":["#)
     for (index, entry) in batch.enumerated() {
-      if index > 0 { out.append(UInt8(ascii: ",")) }
-      out.append(contentsOf: #"{"device_id":""#.utf8)
-      out.append(contentsOf: entry.reading.deviceID.rawValue.utf8)
-      out.append(contentsOf: #"","timestamp":""#.utf8)
-      Timestamp.appendRFC3339(entry.reading.timestampMs, to: &out)
-      out.append(contentsOf: #"","power":"#.utf8)
-      FixedPoint.append(entry.reading.power, decimals: 1, to: &out)
-      out.append(contentsOf: #","seq":"#.utf8)
-      out.append(contentsOf: String(entry.seq).utf8)
-      out.append(UInt8(ascii: "}"))
+      if index > 0 { json.raw(",") }
+      json.raw(#"{"device_id":"#)
+      json.string(entry.reading.deviceID.rawValue)
+      json.raw(#","timestamp":"#)
+      json.timestamp(entry.reading.timestampMs)
+      json.raw(#","power":"#)
+      json.number(entry.reading.power, decimals: 1)
+      json.raw(#","seq":"#)
+      json.integer(entry.seq)
+      json.raw("}")
     }
-    out.append(contentsOf: "]}".utf8)
-    return out
+    json.raw("]}")
+    return json.bytes
   }
 }
 

@@ -8,6 +8,9 @@ public struct ForwarderStatus: Equatable, Sendable {
     case retrying(untilMs: Int64, reason: String)
     /// 401/403: sending stopped until the token is fixed and the monitor restarted.
     case authError(String)
+    /// The collector (or a proxy before it) refused the request itself, not a reading: the
+    /// readings stay in the outbox and sending is retried slowly until the setup is fixed.
+    case configError(String)
   }
 
   public var health: Health = .starting
@@ -15,6 +18,10 @@ public struct ForwarderStatus: Equatable, Sendable {
   public var backlog = 0
   public var dropped = 0
   public var quarantined = 0
+  /// Readings that could not be written to the outbox yet (full disk), waiting in memory.
+  public var waitingForOutbox = 0
+  /// Why the outbox cannot be written or read, while it cannot.
+  public var outboxError: String?
 
   public init() {}
 }

@@ -16,6 +16,8 @@ public final class OutboxSpool: Sendable {
     public var bytes: Int64
     public var dropped: Int
     public var quarantined: Int
+    /// Why the backlog cannot be read from disk, while it cannot (sending waits meanwhile).
+    public var readError: String?
   }
 
   /// A file of consecutive readings, named after the first one's seq.
@@ -38,6 +40,7 @@ public final class OutboxSpool: Sendable {
     /// The newest seq in `window` (or acknowledged), and where on disk the reading after it starts.
     var loadedThrough: Int64 = 0
     var readPosition: (segmentFirstSeq: Int64, offset: Int64)?
+    var readError: String?
   }
 
   public let directory: String
@@ -127,7 +130,8 @@ public final class OutboxSpool: Sendable {
     return SequencedReading(seq: seq, reading: Reading(deviceID: id, timestampMs: timestamp, power: power))
   }
 
-  /// Numbers the readings and appends them to disk; they are durable when this returns.
+  /// Numbers the readings and appends them to disk; they are on disk (fsynced, and so is a new
+  /// segment's folder entry) when this returns. On any failure nothing of the batch is kept.
   public func append(_ readings: [Reading]) throws {
     guard !readings.isEmpty else { return }
     try state.withLock { state in
@@ -154,10 +158,15 @@ public final class OutboxSpool: Sendable {
       }
       defer { close(fd) }
       let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      guard written == bytes.count else {
-        let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
+      let synced = written == bytes.count && fsync(fd) == 0
+      guard synced, segment.bytes > 0 || Self.syncDirectory(directory) else {
+        let reason = written >= 0 && written < bytes.count ? "short write" : String(cString: strerror(errno))
         _ = ftruncate(fd, off_t(segment.bytes))
         state.nextSeq -= Int64(entries.count)
+        if segment.bytes == 0 {
+          unlink(segment.path)
+          state.segments.removeLast()
+        }
         throw OutboxError(message: "\(segment.path): \(reason)")
       }
       let end = segment.bytes + Int64(bytes.count)
@@ -199,10 +208,23 @@ public final class OutboxSpool: Sendable {
         state.readPosition = (state.segments[index + 1].firstSeq, 0)
         continue
       }
-      guard let chunk = Self.read(segment.path, from: offset, count: Int(min(segment.bytes - offset, Int64(Self.chunkBytes))))
-      else { return }
-      let (readings, consumed) = chunk.withUnsafeBytes { Self.parseLines($0) }
-      guard consumed > 0 else { return }
+      let chunk: Data
+      switch Self.read(segment.path, from: offset, count: Int(min(segment.bytes - offset, Int64(Self.chunkBytes)))) {
+      case .success(let data):
+        chunk = data
+      case .failure(let error):
+        state.readError = "cannot read \((segment.path as NSString).lastPathComponent): \(error.message)"
+        return
+      }
+      state.readError = nil
+      let parsed = chunk.withUnsafeBytes { Self.parseLines($0) }
+      let readings = parsed.readings
+      var consumed = parsed.bytes
+      if consumed == 0 {
+        // No line end in a whole chunk: the file was damaged. Skip it rather than stall forever.
+        state.readError = "\((segment.path as NSString).lastPathComponent): damaged at byte \(offset), skipped"
+        consumed = max(chunk.count, 1)
+      }
       for entry in readings where entry.seq > state.loadedThrough {
         state.window.append(entry)
         state.loadedThrough = entry.seq
@@ -211,11 +233,40 @@ public final class OutboxSpool: Sendable {
     }
   }
 
-  private static func read(_ path: String, from offset: Int64, count: Int) -> Data? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    guard (try? handle.seek(toOffset: UInt64(offset))) != nil else { return nil }
-    return try? handle.read(upToCount: count)
+  private static func read(_ path: String, from offset: Int64, count: Int) -> Result<Data, OutboxError> {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return .failure(OutboxError(message: String(cString: strerror(errno)))) }
+    defer { close(fd) }
+    var data = Data(count: count)
+    let got = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+    guard got >= 0 else { return .failure(OutboxError(message: String(cString: strerror(errno)))) }
+    guard got > 0 else { return .failure(OutboxError(message: "ends before byte \(offset + Int64(count))")) }
+    return .success(data.prefix(got))
+  }
+
+  /// fsync of a folder, so a file created or renamed in it survives a power loss.
+  static func syncDirectory(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return fsync(fd) == 0
+  }
+
+  /// Replaces the `acked` cursor durably: a temporary file, fsynced, renamed over it, and the
+  /// folder fsynced. If this fails the old cursor stays, and the collector's idempotency makes
+  /// re-sending those readings harmless.
+  private func writeCursor(_ seq: Int64) {
+    let temporary = cursorPath + ".tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { return }
+    let text = Array("\(seq)\n".utf8)
+    let ok = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == text.count && fsync(fd) == 0
+    close(fd)
+    guard ok, rename(temporary, cursorPath) == 0 else {
+      unlink(temporary)
+      return
+    }
+    _ = Self.syncDirectory(directory)
   }
 
   /// The collector stored everything up to and including `seq`: forget it for good.
@@ -243,7 +294,7 @@ public final class OutboxSpool: Sendable {
     state.withLock { state in
       Status(
         backlog: Int(Self.backlog(state)), bytes: state.segments.reduce(0) { $0 + $1.bytes },
-        dropped: state.dropped, quarantined: state.quarantined)
+        dropped: state.dropped, quarantined: state.quarantined, readError: state.readError)
     }
   }
 
@@ -271,7 +322,7 @@ public final class OutboxSpool: Sendable {
       state.head = 0
       state.loadedThrough = seq
     }
-    try? "\(seq)\n".write(toFile: cursorPath, atomically: true, encoding: .utf8)
+    writeCursor(seq)
     // Segments wholly acknowledged: the next segment starts after this one's last reading.
     while state.segments.count > 1, state.segments[1].firstSeq <= seq + 1 {
       try? FileManager.default.removeItem(atPath: state.segments[0].path)

@@ -1,0 +1,26 @@
+import HTTPTypes
+import Hummingbird
+
+/// Applies the `AccessPolicy` to every request before any route sees it.
+struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
+  let policy: AccessPolicy
+  /// HTTP/1 `Host` arrives as the request's authority; a header of that name is checked too.
+  static var host: HTTPField.Name { HTTPField.Name("Host")! }
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    -> Response
+  {
+    guard policy.allowsHost(request.head.authority), policy.allowsHost(request.headers[Self.host]) else {
+      return .json(IngestError(status: 421, "this collector does not serve that host name").json, status: .misdirectedRequest)
+    }
+    if policy.needsToken(path: request.uri.path), let token = policy.token,
+      !token.accepts(authorization: request.headers[.authorization])
+    {
+      var response = Response.json(
+        IngestError(status: 401, "missing or wrong bearer token").json, status: .unauthorized)
+      response.headers[.wwwAuthenticate] = "Bearer"
+      return response
+    }
+    return try await next(request, context)
+  }
+}

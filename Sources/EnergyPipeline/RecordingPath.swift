@@ -1,0 +1,98 @@
+import EnergyCore
+import Synchronization
+
+/// The one ordered path of readings from the bus to disk: each batch drained from the bus goes
+/// into the outbox (when forwarding) and then the CSV log, in one critical section, so a flush,
+/// an export and the final flush on quit can never interleave and reorder readings or seqs.
+///
+/// Readings the outbox could not take (a full disk) wait here, bounded and counted, and go into
+/// it before any newer ones as soon as it accepts writes again: whatever reaches the CSV log also
+/// reaches the collector, exactly once.
+public final class RecordingPath: Sendable {
+  public struct Status: Equatable, Sendable {
+    /// Readings waiting to enter the outbox.
+    public var waiting = 0
+    /// Readings dropped because more than `capacity` waited.
+    public var dropped = 0
+    /// The last outbox write error, until a write succeeds.
+    public var error: String?
+  }
+
+  private struct State {
+    var waiting: RingBuffer<Reading>
+    var status = Status()
+  }
+
+  private let queue: BusSubscription
+  private let outbox: OutboxSpool?
+  private let csv: CSVLogSink
+  private let commLog: CommLog?
+  private let wallTime: @Sendable () -> Int64
+  private let state: Mutex<State>
+
+  public init(
+    queue: BusSubscription, outbox: OutboxSpool?, csv: CSVLogSink, commLog: CommLog?, capacity: Int = 1_000_000,
+    wallTime: @escaping @Sendable () -> Int64
+  ) {
+    self.queue = queue
+    self.outbox = outbox
+    self.csv = csv
+    self.commLog = commLog
+    self.wallTime = wallTime
+    self.state = Mutex(State(waiting: RingBuffer(capacity: capacity)))
+  }
+
+  public var status: Status { state.withLock { $0.status } }
+
+  /// Drains the bus into the outbox and the CSV log and writes the log.
+  @discardableResult
+  public func flush() -> CSVLogStatus {
+    withFlushed { $0 }
+  }
+
+  /// Flushes, then runs `body` before any other flush can start: for an export that reads the
+  /// log file and the readings still waiting for it as one consistent picture.
+  public func withFlushed<T>(_ body: (CSVLogStatus) throws -> T) rethrows -> T {
+    try state.withLock { state in
+      let readings = queue.drain()
+      if outbox != nil { appendToOutbox(readings, &state) }
+      csv.append(readings)
+      return try body(csv.flush())
+    }
+  }
+
+  private func appendToOutbox(_ readings: [Reading], _ state: inout State) {
+    guard let outbox else { return }
+    hold(readings, &state)
+    guard !state.waiting.isEmpty else { return }
+    let held = Array(state.waiting)
+    do {
+      try outbox.append(held)
+    } catch {
+      failed(error, &state)
+      return
+    }
+    state.waiting.removeAll()
+    state.status.waiting = 0
+    if let previous = state.status.error {
+      commLog?.append("outbox recovered after error (\(previous)); \(held.count) readings appended", atMs: wallTime())
+      state.status.error = nil
+    }
+  }
+
+  private func hold(_ readings: [Reading], _ state: inout State) {
+    for reading in readings where state.waiting.append(reading) != nil {
+      state.status.dropped += 1
+    }
+    state.status.waiting = state.waiting.count
+  }
+
+  private func failed(_ error: any Error, _ state: inout State) {
+    let message = (error as? OutboxError)?.message ?? "\(error)"
+    if state.status.error != message {
+      commLog?.append(
+        "outbox write failed: \(message); \(state.waiting.count) readings wait in memory", atMs: wallTime())
+    }
+    state.status.error = message
+  }
+}
