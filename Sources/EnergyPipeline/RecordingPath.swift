@@ -16,6 +16,12 @@ public final class RecordingPath: Sendable {
     public var dropped = 0
     /// The last outbox write error, until a write succeeds.
     public var error: String?
+
+    public init(waiting: Int = 0, dropped: Int = 0, error: String? = nil) {
+      self.waiting = waiting
+      self.dropped = dropped
+      self.error = error
+    }
   }
 
   private struct State {

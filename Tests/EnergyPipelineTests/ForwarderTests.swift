@@ -111,11 +111,34 @@ import Testing
   }
 
   @Test func badRequestQuarantinesTheBatchAndTheQueueMovesOn() async throws {
-    let setup = try Setup([.success(TransportResponse(status: 400, body: #"{"error":"bad"}"#)), Self.ok], readings: 3, batchSize: 2)
+    let refusal = #"{"error":"must be between 0 and 100000 W","field":"power","index":1}"#
+    let setup = try Setup([.success(TransportResponse(status: 400, body: refusal)), Self.ok], readings: 3, batchSize: 2)
     await setup.run()
     #expect(setup.collector.requests == [[1, 2], [3]])
     #expect(setup.forwarder.status.quarantined == 2)
     #expect(setup.forwarder.status.backlog == 0)
+  }
+
+  @Test(arguments: [
+    (400, #"<html><body>400 Bad Request (nginx)</body></html>"#),
+    (400, #"{"error":"malformed JSON"}"#),
+    (400, #"{"error":"expected 1-64 characters","field":"source"}"#),
+    (413, "Request Header Fields Too Large"),
+    (415, #"{"error":"Content-Type must be application/json"}"#),
+  ])
+  func aRefusalThatNamesNoReadingKeepsTheReadingsAndSaysConfigError(status: Int, body: String) async throws {
+    let refused = Result<TransportResponse, TransportFailure>.success(TransportResponse(status: status, body: body))
+    let setup = try Setup([refused, refused], readings: 1)
+    await setup.run([.seconds(30)])
+    #expect(setup.collector.requests == [[1], [1]], "the same reading is tried again after the cap")
+    let forwarding = setup.forwarder.status
+    #expect(forwarding.quarantined == 0)
+    #expect(forwarding.backlog == 1)
+    guard case .configError(let reason) = forwarding.health else {
+      Issue.record("health is \(forwarding.health)")
+      return
+    }
+    #expect(reason.hasPrefix("HTTP \(status)"))
   }
 
   @Test func unauthorizedStopsSending() async throws {

@@ -91,4 +91,50 @@ import Testing
     #expect(status.backlog + status.dropped == 60)
     #expect(spool.batch(1).first?.seq == Int64(status.dropped + 1), "the oldest went first")
   }
+
+  @Test func aSegmentThatCannotBeReadIsReportedNotSilentlyStalled() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do {
+      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 5)
+      try spool.append(readings(5))
+      try spool.append(readings(5, from: 5))
+    }
+    let reopened = try OutboxSpool(directory: folder.path, segmentReadings: 5)
+    try FileManager.default.removeItem(atPath: folder.file("segment-0000000000000001.csv"))
+    #expect(reopened.batch(10).isEmpty)
+    #expect(reopened.status.readError == "cannot read segment-0000000000000001.csv: No such file or directory")
+  }
+
+  @Test func aDamagedSegmentIsSkippedAndReported() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do {
+      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 5)
+      try spool.append(readings(5))
+      try spool.append(readings(5, from: 5))
+    }
+    let first = folder.file("segment-0000000000000001.csv")
+    let size = try #require(FileManager.default.attributesOfItem(atPath: first)[.size] as? Int)
+    // A chunk's worth of bytes with no line end in them, of the size the spool believes.
+    try Data(repeating: UInt8(ascii: "x"), count: size).write(to: URL(fileURLWithPath: first))
+    let reopened = try OutboxSpool(directory: folder.path, segmentReadings: 5)
+    #expect(reopened.batch(10).map(\.seq) == [6, 7, 8, 9, 10])
+    #expect(reopened.status.readError == nil || reopened.status.readError!.contains("damaged"))
+  }
+
+  @Test func appendFailsWholeWhenTheFolderIsGoneAndWorksWhenItIsBack() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let outbox = folder.file("outbox")
+    let spool = try OutboxSpool(directory: outbox)
+    try spool.append(readings(2))
+    try FileManager.default.removeItem(atPath: outbox)
+    #expect(FileManager.default.createFile(atPath: outbox, contents: Data("in the way".utf8)))
+    #expect(throws: OutboxError.self) { try spool.append(self.readings(3, from: 2)) }
+    try FileManager.default.removeItem(atPath: outbox)
+    try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
+    try spool.append(readings(1, from: 5))
+    #expect(spool.batch(10).map(\.seq) == [1, 2, 3], "a failed append takes no seq")
+  }
 }

@@ -135,23 +135,26 @@ public final class OutboxSpool: Sendable {
   public func append(_ readings: [Reading]) throws {
     guard !readings.isEmpty else { return }
     try state.withLock { state in
+      // Nothing in `state` changes until the bytes are on disk: a failed append takes no seq.
       var bytes: [UInt8] = []
       var entries: [SequencedReading] = []
       entries.reserveCapacity(readings.count)
-      for reading in readings {
-        let entry = SequencedReading(seq: state.nextSeq, reading: reading)
-        state.nextSeq += 1
+      for (offset, reading) in readings.enumerated() {
+        let entry = SequencedReading(seq: state.nextSeq + Int64(offset), reading: reading)
         entries.append(entry)
         bytes.append(contentsOf: "\(entry.seq),\(reading.deviceID.rawValue),\(reading.timestampMs),".utf8)
         // One decimal, as in the CSV: the collector must hold exactly what the log holds.
         FixedPoint.append(reading.power, decimals: 1, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
       }
-      if state.segments.isEmpty || (state.segments.last.map { entries[0].seq - $0.firstSeq >= Int64(segmentReadings) } ?? true) {
-        let name = String(format: "segment-%016lld.csv", entries[0].seq)
-        state.segments.append(Segment(firstSeq: entries[0].seq, path: (directory as NSString).appendingPathComponent(name), bytes: 0))
-      }
-      let segment = state.segments[state.segments.count - 1]
+      let startsSegment = state.segments.last.map { entries[0].seq - $0.firstSeq >= Int64(segmentReadings) } ?? true
+      let segment =
+        startsSegment
+        ? Segment(
+          firstSeq: entries[0].seq,
+          path: (directory as NSString).appendingPathComponent(String(format: "segment-%016lld.csv", entries[0].seq)),
+          bytes: 0)
+        : state.segments[state.segments.count - 1]
       let fd = open(segment.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
       guard fd >= 0 else {
         throw OutboxError(message: "\(segment.path): \(String(cString: strerror(errno)))")
@@ -159,16 +162,14 @@ public final class OutboxSpool: Sendable {
       defer { close(fd) }
       let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
       let synced = written == bytes.count && fsync(fd) == 0
-      guard synced, segment.bytes > 0 || Self.syncDirectory(directory) else {
+      guard synced, !startsSegment || Self.syncDirectory(directory) else {
         let reason = written >= 0 && written < bytes.count ? "short write" : String(cString: strerror(errno))
         _ = ftruncate(fd, off_t(segment.bytes))
-        state.nextSeq -= Int64(entries.count)
-        if segment.bytes == 0 {
-          unlink(segment.path)
-          state.segments.removeLast()
-        }
+        if startsSegment { unlink(segment.path) }
         throw OutboxError(message: "\(segment.path): \(reason)")
       }
+      state.nextSeq += Int64(entries.count)
+      if startsSegment { state.segments.append(segment) }
       let end = segment.bytes + Int64(bytes.count)
       state.segments[state.segments.count - 1].bytes = end
       // Caught up with the disk and room in the window: keep them, rather than read them back.
