@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The binary without a terminal: headless output, reproducibility, exit statuses, export.
-@Suite struct CommandLineTests {
+@Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
   func powerColumns(_ csv: String) -> [String: [Substring]] {
     Dictionary(grouping: csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }) { String($0[0]) }
       .mapValues { $0.map { $0[2] } }
@@ -137,5 +137,35 @@ import Testing
     let missing = try runProcess(binaryPath, ["export", "--data-dir", folder.file("nothing"), "--out", out])
     #expect(missing.status == 2)
     #expect(missing.stderr == "energymon-tui: no sensor log at \(folder.file("nothing"))/logs/sensor_log.csv\n")
+  }
+
+  @Test(arguments: ["home\"1", "a\nb", "back\\slash", "has space", String(repeating: "x", count: 10_000)])
+  func aBadSourceIDFileExitsTwoBeforeAnythingIsSent(id: String) throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    try id.write(toFile: folder.file("source-id"), atomically: true, encoding: .utf8)
+    let result = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.path, "--collector", "http://127.0.0.1:9", "--duration", "0.5",
+    ])
+    #expect(result.status == 2)
+    #expect(result.stderr.hasPrefix("energymon-tui: \(folder.file("source-id")): expected one id of 1-64 characters"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: folder.file("outbox/rejected")))
+  }
+
+  @Test func readingsLeftUnwrittenAtTheEndMakeTheExitStatusOne() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let monitor = try startProcess(binaryPath, ["--headless", "--data-dir", folder.path, "--duration", "2", "--interval", "0.1"])
+    #expect(eventually { FileManager.default.fileExists(atPath: folder.file("logs/sensor_log.csv")) })
+    // The log's place is taken by a folder: every later write fails until the end.
+    try FileManager.default.removeItem(atPath: folder.file("logs/sensor_log.csv"))
+    try FileManager.default.createDirectory(atPath: folder.file("logs/sensor_log.csv"), withIntermediateDirectories: true)
+    let result = monitor.wait(timeout: 20)
+    #expect(result.status == 1)
+    let last = result.stderr.split(separator: "\n").last ?? ""
+    #expect(last.hasPrefix("energymon-tui: "), "\(result.stderr)")
+    #expect(last.contains("readings could not be written to \(folder.path)/logs/sensor_log.csv"))
   }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `energymon-tui --collector` against a real `energymon-collector`, both as processes on 127.0.0.1.
-@Suite(.serialized) struct ForwardingTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ForwardingTests {
   let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
 
   /// A collector process on a free-looking loopback port, stopped by its pid.
@@ -20,8 +20,15 @@ import Testing
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    func start() throws {
-      process = try RunningProcess(path, ["--port", "\(port)", "--db", database], detached: true)
+    /// Starts it, with `extra` options, and under a lower open-file limit when `descriptors` is given.
+    func start(_ extra: [String] = [], descriptors: Int? = nil) throws {
+      let arguments = ["--port", "\(port)", "--db", database] + extra
+      if let descriptors {
+        let command = "ulimit -n \(descriptors) && exec " + ([path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        process = try RunningProcess("/bin/sh", ["-c", command], detached: true)
+      } else {
+        process = try RunningProcess(path, arguments, detached: true)
+      }
       #expect(eventually { (try? runProcess("/usr/bin/curl", ["-sf", "\(self.url)/healthz"], timeout: 5))?.status == 0 })
     }
 
@@ -104,6 +111,6 @@ import Testing
     defer { folder.cleanUp() }
     let result = try runProcess(collectorPath, ["--host", "0.0.0.0", "--db", folder.file("c.sqlite")], timeout: 10)
     #expect(result.status == 2)
-    #expect(result.stderr == "energymon-collector: refusing to listen on 0.0.0.0 without a token: give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n")
+    #expect(result.stderr == "energymon-collector: refusing to listen on 0.0.0.0 without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n")
   }
 }

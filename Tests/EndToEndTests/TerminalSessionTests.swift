@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `energymon-tui` in tmux, driven like a user: keys in, `capture-pane` out.
-@Suite(.serialized) struct TerminalSessionTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct TerminalSessionTests {
   let blocks = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
   func withSession(

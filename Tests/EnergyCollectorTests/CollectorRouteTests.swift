@@ -8,7 +8,7 @@ import EnergyTestSupport
 import Testing
 
 /// Every route in process (no socket), on a real SQLite file in a temporary folder.
-@Suite struct CollectorRouteTests {
+@Suite(.timeLimit(.minutes(1))) struct CollectorRouteTests {
   func withCollector(
     token: String? = nil, _ body: @escaping @Sendable (any TestClientProtocol, SQLiteReadingStore) async throws -> Void
   ) async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// The writer queue: what waits while a commit runs goes into the next one, groups stop at
 /// their weight, and every caller gets its own result.
-@Suite struct GroupCommitQueueTests {
+@Suite(.timeLimit(.minutes(1))) struct GroupCommitQueueTests {
   final class Recorder: Sendable {
     let groups = Mutex<[[Int]]>([])
     let gate = DispatchSemaphore(value: 0)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The hand-written JSON reader on the ingest path: what it accepts, and what it calls malformed.
-@Suite struct IngestDecoderTests {
+@Suite(.timeLimit(.minutes(1))) struct IngestDecoderTests {
   func decode(_ text: String) -> Result<IngestBatch, IngestError> {
     Result { () throws(IngestError) in try IngestDecoder.decode(Array(text.utf8)) }
   }

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// Keeps docs/openapi.yaml true: it is what the server serves, and every path in it answers as documented.
-@Suite struct OpenAPIDocumentTests {
+@Suite(.timeLimit(.minutes(1))) struct OpenAPIDocumentTests {
   let documentPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../docs/openapi.yaml").path
 

@@ -8,7 +8,7 @@ import Testing
 
 /// The store on a real SQLite file: grouped concurrent writes, exports in pages, and upgrading
 /// a database written by the first version.
-@Suite struct SQLiteReadingStoreTests {
+@Suite(.timeLimit(.minutes(1))) struct SQLiteReadingStoreTests {
   let noon = Int64(1_744_286_400_000)
 
   func reading(_ id: String, _ secondsAfterNoon: Int64, _ power: Double, seq: Int64? = nil) -> IncomingReading {

@@ -1,7 +1,7 @@
 import EnergyCore
 import Testing
 
-@Suite struct CSVFormatTests {
+@Suite(.timeLimit(.minutes(1))) struct CSVFormatTests {
   let reading = Reading(deviceID: DeviceID("AC001")!, timestampMs: 1_744_286_520_000, power: 1450.1)
 
   @Test func rowMatchesTheSeedSampleFormat() {

@@ -2,7 +2,7 @@ import EnergyCore
 import Foundation
 import Testing
 
-@Suite struct DeviceCatalogTests {
+@Suite(.timeLimit(.minutes(1))) struct DeviceCatalogTests {
   func parse(_ json: String) throws(CatalogError) -> DeviceCatalog {
     try DeviceCatalog.parse(Data(json.utf8), file: "devices.json")
   }

@@ -1,7 +1,7 @@
 import EnergyCore
 import Testing
 
-@Suite struct FixedPointTests {
+@Suite(.timeLimit(.minutes(1))) struct FixedPointTests {
   @Test func roundsHalfAwayFromZeroToOneDecimal() {
     #expect(FixedPoint.string(1450.14, decimals: 1) == "1450.1")
     #expect(FixedPoint.string(1450.15, decimals: 1) == "1450.2")

@@ -1,7 +1,7 @@
 import EnergyCore
 import Testing
 
-@Suite struct ManualClockTests {
+@Suite(.timeLimit(.minutes(1))) struct ManualClockTests {
   @Test func sleepersWakeOnlyWhenTimeReachesTheirDeadline() async throws {
     let clock = ManualClock()
     let sleeper = Task {

@@ -1,7 +1,7 @@
 import EnergyCore
 import Testing
 
-@Suite struct RingBufferTests {
+@Suite(.timeLimit(.minutes(1))) struct RingBufferTests {
   @Test func keepsTheNewestAndEvictsTheOldest() {
     var ring = RingBuffer<Int>(capacity: 3)
     #expect(ring.append(1) == nil)
@@ -25,7 +25,7 @@ import Testing
   }
 }
 
-@Suite struct RingBufferSuffixTests {
+@Suite(.timeLimit(.minutes(1))) struct RingBufferSuffixTests {
   func last(_ n: Int, of ring: RingBuffer<Int>) -> [Int] {
     var out: [Int] = []
     ring.forEachOfLast(n) { out.append($0) }

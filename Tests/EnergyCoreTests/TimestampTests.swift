@@ -1,7 +1,7 @@
 import EnergyCore
 import Testing
 
-@Suite struct TimestampTests {
+@Suite(.timeLimit(.minutes(1))) struct TimestampTests {
   @Test func formatsTheSeedSampleTimestamp() {
     // 2025-04-10T12:02:00.000Z
     #expect(Timestamp.rfc3339(1_744_286_520_000) == "2025-04-10T12:02:00.000Z")

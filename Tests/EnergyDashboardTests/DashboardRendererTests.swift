@@ -3,7 +3,7 @@ import EnergyDashboard
 import EnergyPipeline
 import Testing
 
-@Suite struct DashboardRendererTests {
+@Suite(.timeLimit(.minutes(1))) struct DashboardRendererTests {
   func screen(_ model: DashboardModel = sampleModel(), view: DashboardViewState = DashboardViewState(), width: Int = 80, height: Int = 24) -> [String] {
     DashboardRenderer.render(model, view: view, width: width, height: height).lines
   }

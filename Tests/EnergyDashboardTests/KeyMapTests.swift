@@ -2,7 +2,7 @@ import EnergyCore
 import EnergyDashboard
 import Testing
 
-@Suite struct KeyMapTests {
+@Suite(.timeLimit(.minutes(1))) struct KeyMapTests {
   let devices = ["AC001", "WM002", "FR003"].map { DeviceID($0)! }
 
   func press(_ keys: [Key], _ state: inout DashboardViewState) -> [DashboardCommand] {

@@ -2,7 +2,7 @@ import EnergyCore
 import EnergyDashboard
 import Testing
 
-@Suite struct SparklineTests {
+@Suite(.timeLimit(.minutes(1))) struct SparklineTests {
   func draw(_ values: [Float], width: Int) -> String {
     var ring = RingBuffer<Float>(capacity: 16)
     values.forEach { ring.append($0) }

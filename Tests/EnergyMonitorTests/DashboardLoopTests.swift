@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The interactive loop against an in-memory terminal, in virtual time.
-@Suite struct DashboardLoopTests {
+@Suite(.timeLimit(.minutes(1))) struct DashboardLoopTests {
 
   func withDashboard(
     _ body: (TestTerminal, ManualClock, MonitorRuntime<ManualClock>, TemporaryFolder) async throws -> Void

@@ -3,7 +3,7 @@ import EnergyMonitor
 import Synchronization
 import Testing
 
-@Suite struct HeadlessPrinterTests {
+@Suite(.timeLimit(.minutes(1))) struct HeadlessPrinterTests {
   final class Captured: Sendable {
     let out = Mutex("")
     let err = Mutex("")

@@ -2,7 +2,7 @@ import EnergyMonitor
 import Foundation
 import Testing
 
-@Suite struct MonitorOptionsTests {
+@Suite(.timeLimit(.minutes(1))) struct MonitorOptionsTests {
   func failure(_ configure: (inout MonitorOptions) -> Void) -> String? {
     var options = MonitorOptions()
     let scratch = NSTemporaryDirectory() + "energymon-\(UUID().uuidString)"

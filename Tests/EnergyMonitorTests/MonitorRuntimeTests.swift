@@ -4,7 +4,7 @@ import EnergySimulation
 import Foundation
 import Testing
 
-@Suite struct MonitorRuntimeTests {
+@Suite(.timeLimit(.minutes(1))) struct MonitorRuntimeTests {
   @Test func everyReadingIsLoggedWithItsVirtualTimestamp() async throws {
     try await withRuntime { runtime, clock, folder in
       await advance(clock, by: .seconds(4), sleepers: runtime.clockLoops)

@@ -3,7 +3,7 @@ import EnergyPipeline
 import Foundation
 import Testing
 
-@Suite struct CSVExporterTests {
+@Suite(.timeLimit(.minutes(1))) struct CSVExporterTests {
   @Test func exportsRowsFromTheSessionOffsetAndASummary() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }

@@ -3,7 +3,7 @@ import EnergyPipeline
 import Foundation
 import Testing
 
-@Suite struct CSVLogSinkTests {
+@Suite(.timeLimit(.minutes(1))) struct CSVLogSinkTests {
   @Test func writesTheHeaderOnceAcrossRuns() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }

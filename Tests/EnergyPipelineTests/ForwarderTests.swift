@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The status-code table, in virtual time against a scripted collector.
-@Suite struct ForwarderTests {
+@Suite(.timeLimit(.minutes(1))) struct ForwarderTests {
   final class ScriptedCollector: CollectorTransport {
     let script: Mutex<[Result<TransportResponse, TransportFailure>]>
     let bodies = Mutex<[String]>([])

@@ -2,7 +2,7 @@ import EnergyCore
 import EnergyPipeline
 import Testing
 
-@Suite struct IngestBusTests {
+@Suite(.timeLimit(.minutes(1))) struct IngestBusTests {
   @Test func everySubscriberGetsEveryReadingInOrder() {
     let bus = IngestBus()
     let stats = bus.subscribe(name: "stats", capacity: 100)

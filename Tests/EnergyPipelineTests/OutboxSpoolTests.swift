@@ -3,7 +3,7 @@ import EnergyPipeline
 import Foundation
 import Testing
 
-@Suite struct OutboxSpoolTests {
+@Suite(.timeLimit(.minutes(1))) struct OutboxSpoolTests {
   func readings(_ count: Int, from start: Int = 0) -> [Reading] {
     (start..<(start + count)).map { reading("AC001", Int64($0) * 1000, Double($0)) }
   }

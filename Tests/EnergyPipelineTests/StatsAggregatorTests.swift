@@ -2,7 +2,7 @@ import EnergyCore
 import EnergyPipeline
 import Testing
 
-@Suite struct StatsAggregatorTests {
+@Suite(.timeLimit(.minutes(1))) struct StatsAggregatorTests {
   @Test func sinceStartAverageMinimumAndMaximum() {
     var stats = StatsAggregator()
     for (index, power) in [100.0, 300, 200].enumerated() {

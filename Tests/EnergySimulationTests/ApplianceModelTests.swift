@@ -2,7 +2,7 @@ import EnergyCore
 import EnergySimulation
 import Testing
 
-@Suite struct ApplianceModelTests {
+@Suite(.timeLimit(.minutes(1))) struct ApplianceModelTests {
   /// Runs a model for `seconds` of simulated time at 1 s steps.
   func trace<M: ApplianceModel>(_ model: inout M, seconds: Int, seed: UInt64 = 1) -> [Double] {
     var rng = SeededGenerator(seed: seed)

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// The scheduler in virtual time: no test here waits on a real clock.
-@Suite struct DeviceSchedulerTests {
+@Suite(.timeLimit(.minutes(1))) struct DeviceSchedulerTests {
   final class Collected: Sendable {
     let readings = Mutex<[Reading]>([])
     func append(_ reading: Reading) { readings.withLock { $0.append(reading) } }

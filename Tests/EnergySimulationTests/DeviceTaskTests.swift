@@ -2,7 +2,7 @@ import EnergyCore
 import EnergySimulation
 import Testing
 
-@Suite struct DeviceTaskTests {
+@Suite(.timeLimit(.minutes(1))) struct DeviceTaskTests {
   let fridge = DeviceSpec(id: DeviceID("FR003")!, name: "Fridge", kind: .refrigerator, ratedWatts: 200)
   let aircon = DeviceSpec(id: DeviceID("AC001")!, name: "AC", kind: .airConditioner, ratedWatts: 1450)
 

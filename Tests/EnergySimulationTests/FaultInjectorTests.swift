@@ -1,7 +1,7 @@
 import EnergySimulation
 import Testing
 
-@Suite struct FaultInjectorTests {
+@Suite(.timeLimit(.minutes(1))) struct FaultInjectorTests {
   func injector() -> FaultInjector { FaultInjector(ratedWatts: 1000, rng: SeededGenerator(seed: 1)) }
 
   @Test func spikeMultipliesExactlyOneReadingByThreeToFive() {

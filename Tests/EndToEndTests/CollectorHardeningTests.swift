@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// The collector process against hostile and unlucky clients on 127.0.0.1.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CollectorHardeningTests {
+  let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
+
+  func curl(_ arguments: [String]) -> ProcessResult? {
+    try? runProcess("/usr/bin/curl", ["-s", "--max-time", "10"] + arguments, timeout: 15)
+  }
+
+  @Test func silentAndTricklingClientsAreDisconnectedAndOthersServed() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
+    try collector.start(["--header-timeout", "1", "--body-timeout", "2"])
+    defer { collector.kill() }
+    let silent = try #require(LoopbackSocket(port: collector.port))
+    let trickling = try #require(LoopbackSocket(port: collector.port))
+    let slowBody = try #require(LoopbackSocket(port: collector.port))
+    slowBody.send("POST /energy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
+    // One byte every 200 ms keeps the connection busy but never finishes the request head.
+    var closed = false
+    for byte in "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" {
+      guard trickling.send(String(byte)), !trickling.closedByServer(within: 0.2) else {
+        closed = true
+        break
+      }
+    }
+    #expect(closed, "a head that takes longer than --header-timeout is cut off")
+    #expect(silent.closedByServer(within: 5), "a connection that says nothing is closed")
+    #expect(slowBody.closedByServer(within: 5), "a body that takes longer than --body-timeout is cut off")
+    #expect(curl(["-f", "\(collector.url)/healthz"])?.stdout == #"{"status":"ok"}"#)
+  }
+
+  @Test func withFewDescriptorsSilentConnectionsCannotStarveOthers() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
+    try collector.start(descriptors: 256)
+    defer { collector.kill() }
+    var silent: [LoopbackSocket] = []
+    for _ in 0..<300 {
+      if let socket = LoopbackSocket(port: collector.port) { silent.append(socket) }
+    }
+    #expect(silent.count == 300)
+    for _ in 0..<5 {
+      #expect(curl(["-f", "\(collector.url)/healthz"])?.stdout == #"{"status":"ok"}"#)
+    }
+    let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+    let stored = curl(["-f", "-H", "Content-Type: application/json", "--data-binary", body, "\(collector.url)/energy"])
+    #expect(stored?.stdout == #"{"accepted":1,"duplicates":0}"#)
+  }
+
+  @Test func theRequestThatCrashedItGets400AndItKeepsServing() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
+    try collector.start()
+    defer { collector.kill() }
+    for body in [
+      #"{"device_id":"X","timestamp":"x","power":12345678901234567890}"#,
+      #"{"device_id":"X","timestamp":"x","power":1.0000000000000000000}"#,
+      "[" + String(repeating: "9", count: 100_000) + "]",
+    ] {
+      let answer = curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "--data-binary", body, "\(collector.url)/energy"])
+      #expect(answer?.stdout == "400")
+    }
+    #expect(curl(["-f", "\(collector.url)/healthz"])?.stdout == #"{"status":"ok"}"#)
+  }
+
+  @Test func rebindingHostNamesTextPlainAndMissingTokensAreRefused() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
+    try collector.start(["--token", "s3cret"])
+    defer { collector.kill() }
+    let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
+    func status(_ arguments: [String]) -> String? {
+      curl(["-o", "/dev/null", "-w", "%{http_code}"] + arguments)?.stdout
+    }
+    let auth = ["-H", "Authorization: bearer s3cret"]
+    #expect(status(["\(collector.url)/export.csv"]) == "401")
+    #expect(status(auth + ["\(collector.url)/export.csv"]) == "200")
+    #expect(status(auth + ["-H", "Host: evil.example", "\(collector.url)/api/stats"]) == "421")
+    #expect(status(auth + ["-H", "Content-Type: text/plain", "--data-binary", body, "\(collector.url)/energy"]) == "415")
+    #expect(status(auth + ["-H", "Content-Type: application/json", "--data-binary", body, "\(collector.url)/energy"]) == "200")
+  }
+
+  @Test(arguments: [
+    (["--token", ""], "energymon-collector: --token must not be empty\n"),
+    (["--token", "two words"], "energymon-collector: --token may hold only visible ASCII characters (no spaces, tabs or newlines)\n"),
+    (["--token", "line\n"], "energymon-collector: --token may hold only visible ASCII characters (no spaces, tabs or newlines)\n"),
+    (["--host", "127.example.com"], "energymon-collector: refusing to listen on 127.example.com without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n"),
+    (["--host", "127.0.0.1.nip.io"], "energymon-collector: refusing to listen on 127.0.0.1.nip.io without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n"),
+    (["--header-timeout", "0"], "energymon-collector: --header-timeout must be from 0.1 to 3600 seconds\n"),
+    (["--port", "99999"], "energymon-collector: --port must be from 1 to 65535\n"),
+  ])
+  func badStartOptionsExitTwoWithOneLine(arguments: [String], message: String) throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let result = try runProcess(collectorPath, ["--db", folder.file("c.sqlite"), "--port", "1"] + arguments, timeout: 20)
+    #expect(result.status == 2)
+    #expect(result.stderr == message)
+  }
+}
