@@ -6,6 +6,7 @@ import Logging
 public func buildCollectorRouter(store: any ReadingStore, access: AccessPolicy) -> Router<BasicRequestContext> {
   let router = Router()
   router.add(middleware: AccessMiddleware(policy: access))
+  router.add(middleware: MethodMiddleware())
   IngestController<BasicRequestContext>(store: store).addRoutes(to: router)
   QueryController<BasicRequestContext>(store: store).addRoutes(to: router)
   return router

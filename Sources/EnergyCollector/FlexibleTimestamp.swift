@@ -29,7 +29,7 @@ enum FlexibleTimestamp {
       let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
       let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
       (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-      hour < 24, minute < 60, second < 61
+      hour < 24, minute < 60, second < 60
     else { return nil }
     var index = 19
     var millisecond = 0

@@ -145,17 +145,16 @@ public enum IngestDecoder {
         throw IngestError("must be between 0 and 100000 W", index: index, field: "power")
       }
     }
+    // A seq is checked wherever it appears, and used only in a batch with a source.
     var seq: Int64?
-    if allowSeq {
-      switch fields.seq {
-      case .absent: break
-      case .wrongType: throw IngestError(seqMessage, index: index, field: "seq")
-      case .value(let number):
-        guard let value = number, value <= ReadingKey.maxSeq else {
-          throw IngestError(seqMessage, index: index, field: "seq")
-        }
-        seq = value
+    switch fields.seq {
+    case .absent: break
+    case .wrongType: throw IngestError(seqMessage, index: index, field: "seq")
+    case .value(let number):
+      guard let value = number, value <= ReadingKey.maxSeq else {
+        throw IngestError(seqMessage, index: index, field: "seq")
       }
+      if allowSeq { seq = value }
     }
     return IncomingReading(reading: Reading(deviceID: id, timestampMs: timestamp, power: power), seq: seq)
   }

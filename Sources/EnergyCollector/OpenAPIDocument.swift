@@ -14,6 +14,7 @@ paths:
     post:
       summary: Store one reading, an array of readings, or a batch with source and seq (idempotent).
       security:
+        - {}
         - bearer: []
       requestBody:
         required: true
@@ -40,7 +41,10 @@ paths:
                   duplicates: {type: integer}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '405': {$ref: '#/components/responses/Error'}
         '413': {$ref: '#/components/responses/Error'}
+        '415': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
         '503':
           description: Nothing was stored (the database failed, e.g. a full disk); retry after Retry-After seconds.
           headers:
@@ -51,6 +55,9 @@ paths:
   /api/stats:
     get:
       summary: Per-device count, avg, min, max, kWh and last reading, from aggregates kept on insert.
+      security:
+        - {}
+        - bearer: []
       responses:
         '200':
           description: Statistics keyed by device id.
@@ -63,14 +70,22 @@ paths:
                     type: object
                     additionalProperties:
                       $ref: '#/components/schemas/DeviceStats'
+        '401': {$ref: '#/components/responses/Error'}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /api/readings:
     get:
       summary: The newest readings, oldest first.
+      security:
+        - {}
+        - bearer: []
       parameters:
         - $ref: '#/components/parameters/DeviceID'
         - $ref: '#/components/parameters/Since'
         - name: limit
           in: query
+          description: At most this many; empty means the default.
+          allowEmptyValue: true
           schema: {type: integer, minimum: 1, maximum: 100000, default: 1000}
       responses:
         '200':
@@ -84,9 +99,15 @@ paths:
                     type: array
                     items: {$ref: '#/components/schemas/Reading'}
         '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /export.csv:
     get:
       summary: Every matching reading as CSV (device_id,timestamp,power), by device id then time, streamed.
+      security:
+        - {}
+        - bearer: []
       parameters:
         - $ref: '#/components/parameters/DeviceID'
         - $ref: '#/components/parameters/Since'
@@ -97,6 +118,9 @@ paths:
             text/csv:
               schema: {type: string}
         '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /dashboard:
     get:
       summary: Self-contained HTML page with statistics and charts, refreshing every 3 s.
@@ -106,6 +130,8 @@ paths:
           content:
             text/html:
               schema: {type: string}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /healthz:
     get:
       summary: Liveness.
@@ -118,6 +144,8 @@ paths:
                 type: object
                 properties:
                   status: {type: string, enum: [ok]}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /openapi.yaml:
     get:
       summary: This document.
@@ -127,33 +155,55 @@ paths:
           content:
             application/yaml:
               schema: {type: string}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
 components:
   securitySchemes:
     bearer:
       type: http
       scheme: bearer
-      description: Required on POST /energy when the collector runs with --token or ENERGYMON_TOKEN.
+      description: >-
+        Required on POST /energy, /api/stats, /api/readings and /export.csv when the collector runs
+        with --token or ENERGYMON_TOKEN; without a token configured none is asked for. The scheme
+        name is case-insensitive.
   parameters:
     DeviceID:
       name: device_id
       in: query
-      schema: {type: string, pattern: '^[A-Za-z0-9_.-]{1,64}$'}
+      description: Only this device; empty means every device.
+      allowEmptyValue: true
+      schema: {type: string, pattern: '^[A-Za-z0-9_.-]{0,64}$'}
     Since:
       name: since
       in: query
-      description: RFC 3339 or YYYY-MM-DD HH:MM:SS (UTC); readings at or after it.
-      schema: {type: string}
+      description: >-
+        RFC 3339 or YYYY-MM-DD HH:MM:SS (UTC), years 0000-9999 after the offset; readings at or
+        after it. Empty means from the first.
+      allowEmptyValue: true
+      schema:
+        anyOf:
+          - {$ref: '#/components/schemas/Timestamp'}
+          - {type: string, maxLength: 0}
   schemas:
+    Timestamp:
+      description: >-
+        RFC 3339 with a Z or ±HH:MM offset and any fraction (2025-04-10T12:02:00Z,
+        2025-04-10T12:02:00.123+02:00), or the seed's 2025-04-10 12:02:00 (UTC, zone optional).
+        Years 0000-9999 after the offset, seconds 00-59 (no leap seconds); anything else gets 400.
+      anyOf:
+        - type: string
+          format: date-time
+          pattern: '^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'
+        - type: string
+          pattern: '^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
     Reading:
       type: object
       required: [device_id, timestamp, power]
       properties:
         device_id: {type: string, pattern: '^[A-Za-z0-9_.-]{1,64}$'}
-        timestamp:
-          type: string
-          description: RFC 3339 (e.g. 2025-04-10T12:02:00Z, 2025-04-10T12:02:00.123+02:00) or 2025-04-10 12:02:00 (UTC).
+        timestamp: {$ref: '#/components/schemas/Timestamp'}
         power: {type: number, minimum: 0, maximum: 100000}
-        seq: {type: integer, minimum: 0, maximum: 1099511627775, description: Only in a batch with a source.}
+        seq: {type: integer, minimum: 0, maximum: 1099511627775, description: 'Only in a batch with a source; an integer literal (17, not 17.0 or 1.7e1).'}
     Batch:
       type: object
       required: [readings]
@@ -186,6 +236,5 @@ components:
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
-
 """#
 }

@@ -127,6 +127,13 @@ private final class RenderedStats: Sendable {
 
 /// `device_id`, `since` and `limit` query parameters, validated.
 struct ReadingQuery {
+  /// Form encoding writes the space of `2025-04-10 12:02:00` as '+'; an offset's '+' stays one.
+  static func formDecodedSeparator(_ raw: String) -> String {
+    var bytes = Array(raw.utf8)
+    if bytes.count > 10, bytes[10] == UInt8(ascii: "+") { bytes[10] = UInt8(ascii: " ") }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   var deviceID: DeviceID?
   var sinceMs: Int64?
   var limit: Int
@@ -137,7 +144,7 @@ struct ReadingQuery {
       deviceID = id
     }
     if let raw = parameters["since"].map(String.init), !raw.isEmpty {
-      guard let value = FlexibleTimestamp.parse(raw) else {
+      guard let value = FlexibleTimestamp.parse(Self.formDecodedSeparator(raw)) else {
         throw IngestError("unparseable timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", field: "since")
       }
       sinceMs = value

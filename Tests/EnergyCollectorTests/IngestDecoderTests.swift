@@ -105,9 +105,11 @@ import Testing
     }
   }
 
-  @Test func seqIsIgnoredWithoutASourceAndTheLargestIsAccepted() throws {
-    let reading = #"{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1,"seq":"x"}"#
+  @Test func seqIsCheckedEverywhereButUsedOnlyWithASourceAndTheLargestIsAccepted() throws {
+    let reading = #"{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1,"seq":7}"#
     #expect(try decode("[\(reading)]").get().readings[0].seq == nil)
+    let bad = #"{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1,"seq":1099511627776}"#
+    #expect(decode("[\(bad)]") == .failure(IngestError("expected an integer from 0 to 1099511627775", index: 0, field: "seq")))
     let big = #"{"source":"s","readings":[{"device_id":"A","timestamp":"2025-04-10T12:00:00Z","power":1,"seq":1099511627775}]}"#
     #expect(try decode(big).get().readings[0].seq == 1_099_511_627_775)
   }
