@@ -236,5 +236,6 @@ components:
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
+
 """#
 }
