@@ -2,6 +2,7 @@ import Benchmark
 import EnergyCore
 import EnergyDashboard
 import EnergyPipeline
+import Foundation
 
 /// Micro benchmarks for the hot paths named in the issue. Run with
 /// `swift package --allow-writing-to-package-directory benchmark` (release build).
@@ -43,6 +44,23 @@ let benchmarks: @Sendable () -> Void = {
       }
     }
     blackHole(aggregator.totalCount)
+  }
+
+  // One iteration = one flush's outbox append (500 readings: 1,000 devices at 1 Hz, every 500 ms),
+  // fsynced as the outbox does it, and the cursor moved on as an accepted batch does.
+  Benchmark(
+    "Outbox append 500 readings + fsync, then accept",
+    configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput], scalingFactor: .one, maxDuration: .seconds(5))
+  ) { benchmark in
+    let folder = NSTemporaryDirectory() + "energymon-bench-\(UInt64.random(in: 0...UInt64.max))"
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    guard let spool = try? OutboxSpool(directory: folder) else { return }
+    let batch = Array(readings.prefix(500))
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      try? spool.append(batch)
+      if let last = spool.batch(500).last { spool.accept(through: last.seq) }
+    }
   }
 
   Benchmark("Statistics update") { benchmark in

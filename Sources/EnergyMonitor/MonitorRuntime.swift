@@ -87,7 +87,11 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       if let forwarder { group.addTask { await forwarder.run() } }
     }
     updateStatistics()
-    let status = flushLog()
+    var status = flushLog()
+    // Readings the outbox never took were not logged either: they count as not written.
+    let recording = recorder.status
+    status.pending += recording.waiting
+    if status.error == nil, let error = recording.error { status.error = "outbox: \(error)" }
     if let forwarder {
       // Quitting is cancellation; the drain gets a task of its own, awaited here, so it can still run.
       await Task { await forwarder.drain(for: Self.quitDrainLimit) }.value
@@ -207,14 +211,14 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// Writes this session's readings and their summary under `<data-dir>/exports/`.
   public func exportSession() throws(CSVExportError) -> CSVExporter.Result {
     // Inside the recording step: no flush can move readings from memory to the file meanwhile.
-    let outcome = recorder.withFlushed { _ in
+    let outcome = recorder.withFlushed { unwritten in
       Result { () throws(CSVExportError) in
         let path = CSVExporter.sessionExportPath(
           exportsDirectory: configuration.exportsDirectory, epochMs: wallTime.nowMs)
         let offset = csvSink.sessionStart?.offset ?? 0
         let logPath = csvSink.sessionStart == nil ? "/dev/null" : configuration.sensorLogPath
         return try CSVExporter(gapLimit: Self.gapLimits(configuration.catalog)).export(
-          logPath: logPath, offset: offset, extra: csvSink.pendingReadings, to: path)
+          logPath: logPath, offset: offset, extra: unwritten, to: path)
       }
     }
     let result = try outcome.get()

@@ -2,12 +2,13 @@ import EnergyCore
 import Synchronization
 
 /// The one ordered path of readings from the bus to disk: each batch drained from the bus goes
-/// into the outbox (when forwarding) and then the CSV log, in one critical section, so a flush,
-/// an export and the final flush on quit can never interleave and reorder readings or seqs.
+/// into the outbox (when forwarding) and only then into the CSV log, in one critical section, so a
+/// flush, an export and the final flush on quit can never interleave and reorder readings or seqs.
 ///
-/// Readings the outbox could not take (a full disk) wait here, bounded and counted, and go into
-/// it before any newer ones as soon as it accepts writes again: whatever reaches the CSV log also
-/// reaches the collector, exactly once.
+/// A reading reaches the CSV log only once it is on disk in the outbox: whatever the log holds,
+/// the collector gets, exactly once, even after a kill -9. Readings the outbox could not take (a
+/// full disk) wait here, bounded and counted, and go in before any newer ones as soon as it
+/// accepts writes again; the log waits with them.
 public final class RecordingPath: Sendable {
   public struct Status: Equatable, Sendable {
     /// Readings waiting to enter the outbox.
@@ -53,30 +54,35 @@ public final class RecordingPath: Sendable {
   /// Drains the bus into the outbox and the CSV log and writes the log.
   @discardableResult
   public func flush() -> CSVLogStatus {
-    withFlushed { $0 }
+    withFlushed { _ in csv.status }
   }
 
-  /// Flushes, then runs `body` before any other flush can start: for an export that reads the
-  /// log file and the readings still waiting for it as one consistent picture.
-  public func withFlushed<T>(_ body: (CSVLogStatus) throws -> T) rethrows -> T {
+  /// Flushes, then runs `body` with every reading not yet in the log file (oldest first) before
+  /// any other flush can start: for an export that reads the log file and those readings as one
+  /// consistent picture.
+  public func withFlushed<T>(_ body: (_ unwritten: [Reading]) throws -> T) rethrows -> T {
     try state.withLock { state in
       let readings = queue.drain()
-      if outbox != nil { appendToOutbox(readings, &state) }
-      csv.append(readings)
-      return try body(csv.flush())
+      if outbox == nil {
+        csv.append(readings)
+      } else {
+        hold(readings, &state)
+        csv.append(appendWaitingToOutbox(&state))
+      }
+      csv.flush()
+      return try body(csv.pendingReadings + Array(state.waiting))
     }
   }
 
-  private func appendToOutbox(_ readings: [Reading], _ state: inout State) {
-    guard let outbox else { return }
-    hold(readings, &state)
-    guard !state.waiting.isEmpty else { return }
+  /// Moves every waiting reading into the outbox, in order, and returns them; none on failure.
+  private func appendWaitingToOutbox(_ state: inout State) -> [Reading] {
+    guard let outbox, !state.waiting.isEmpty else { return [] }
     let held = Array(state.waiting)
     do {
       try outbox.append(held)
     } catch {
       failed(error, &state)
-      return
+      return []
     }
     state.waiting.removeAll()
     state.status.waiting = 0
@@ -84,6 +90,7 @@ public final class RecordingPath: Sendable {
       commLog?.append("outbox recovered after error (\(previous)); \(held.count) readings appended", atMs: wallTime())
       state.status.error = nil
     }
+    return held
   }
 
   private func hold(_ readings: [Reading], _ state: inout State) {

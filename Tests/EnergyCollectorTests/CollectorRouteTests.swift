@@ -223,6 +223,7 @@ import Testing
       let (status, page) = try await get(client, "/dashboard")
       #expect(status == .ok)
       #expect(page.contains("<table>") && page.contains("/api/stats") && page.contains("setInterval"))
+      #expect(page.contains("'Authorization':'Bearer '+token") && page.contains("sessionStorage"), "asks for a token once per tab")
       #expect(!page.contains("http://") && !page.contains("https://"), "no external assets")
     }
   }

@@ -113,4 +113,15 @@ import Testing
     model.forwarding = status
     #expect(screen(model, width: 100)[2].hasPrefix(" collector auth error: HTTP 401: check --token"))
   }
+
+  @Test func outboxErrorsAndConfigErrorsAreShownWithWhatWaits() {
+    var model = sampleModel()
+    var status = ForwarderStatus()
+    status.health = .configError("HTTP 400: <html>bad request</html>")
+    status.outboxError = "segment-0000000000000001.csv: No space left on device"
+    status.waitingForOutbox = 42
+    model.forwarding = status
+    let line = screen(model, width: 160)[2]
+    #expect(line.hasPrefix(" collector config error: HTTP 400: <html>bad request</html>  outbox error: segment-0000000000000001.csv: No space left on device (42 waiting)"))
+  }
 }

@@ -31,7 +31,10 @@ import Testing
     path.flush()
     #expect(path.status.waiting == 20)
     #expect(path.status.error?.contains("Not a directory") == true)
-    #expect(csv.status.written == 30, "the log does not wait for the outbox")
+    #expect(csv.status.written == 10, "the log holds only what the outbox holds")
+    var unwritten: [Reading] = []
+    path.withFlushed { unwritten = $0 }
+    #expect(unwritten == readings(10..<30), "an export still sees the waiting readings")
 
     try FileManager.default.removeItem(atPath: outboxFolder)
     try FileManager.default.createDirectory(atPath: outboxFolder, withIntermediateDirectories: true)
@@ -41,6 +44,8 @@ import Testing
     let sent = outbox.batch(100)
     #expect(sent.map(\.seq) == Array(1...35).map(Int64.init), "one seq each, no gaps")
     #expect(sent.map(\.reading) == readings(0..<35), "in the order the log has them")
+    #expect(csv.status.written == 35)
+    #expect(folder.lines("sensor_log.csv").dropFirst().count == 35)
     let log = try #require(folder.read("comm_log.txt"))
     #expect(log.contains("outbox write failed:"))
     #expect(log.contains("outbox recovered after error"))
