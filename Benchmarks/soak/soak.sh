@@ -38,7 +38,7 @@ if ((dashboard)); then
   tmux -S "$tmux_socket" new-session -d -x 120 -y 40 \
     "LC_ALL=C.UTF-8 $bin/energymon-tui --data-dir $work/data --devices $work/devices.json --collector $url"
   sleep 1
-  monitor=$(pgrep -f "energymon-tui --data-dir $work/data" | head -1)
+  monitor=$(pgrep -f "^$bin/energymon-tui --data-dir $work/data" | head -1)
 else
   "$bin/energymon-tui" --headless --data-dir "$work/data" --devices "$work/devices.json" --collector "$url" \
     > /dev/null 2> "$work/monitor.err" &
@@ -52,6 +52,7 @@ stop() {
   wait 2>/dev/null || true
 }
 trap stop EXIT
+trap "exit 1" INT TERM
 
 sample() {  # pid -> "rss_kb fds cpu_ticks"
   local rss fds ticks

@@ -21,7 +21,8 @@ paths:
         content:
           application/json:
             schema:
-              oneOf:
+              description: An object with `readings` is a batch (then its other keys are ignored); any other object is one reading.
+              anyOf:
                 - $ref: '#/components/schemas/Reading'
                 - type: array
                   maxItems: 10000
