@@ -50,7 +50,7 @@ let benchmarks: @Sendable () -> Void = {
   // fsynced as the outbox does it, and the cursor moved on as an accepted batch does.
   Benchmark(
     "Outbox append 500 readings + fsync, then accept",
-    configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput], scalingFactor: .one, maxDuration: .seconds(5))
+    configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(5))
   ) { benchmark in
     let folder = NSTemporaryDirectory() + "energymon-bench-\(UInt64.random(in: 0...UInt64.max))"
     defer { try? FileManager.default.removeItem(atPath: folder) }

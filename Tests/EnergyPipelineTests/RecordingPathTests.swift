@@ -67,4 +67,31 @@ import Testing
     #expect(path.status.waiting == 8)
     #expect(path.status.dropped == 2)
   }
+
+  @Test func concurrentFlushesKeepTheOutboxAndTheLogInPublishingOrder() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let bus = IngestBus()
+    let queue = bus.subscribe(name: "csv", capacity: 100_000)
+    let outbox = try OutboxSpool(directory: folder.file("outbox"), readAhead: 100_000)
+    let csv = CSVLogSink(path: folder.file("sensor_log.csv"))
+    let path = RecordingPath(queue: queue, outbox: outbox, csv: csv, commLog: nil, wallTime: { 0 })
+    let published = readings(0..<20_000)
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for reading in published { bus.publish(reading) }
+      }
+      for _ in 0..<4 {
+        group.addTask {
+          for _ in 0..<300 { path.flush() }
+        }
+      }
+    }
+    path.flush()
+    let sent = outbox.batch(30_000)
+    #expect(sent.map(\.reading) == published, "the outbox holds every reading once, in publishing order")
+    #expect(sent.map(\.seq) == (1...20_000).map(Int64.init))
+    let rows = folder.lines("sensor_log.csv").dropFirst().map(String.init)
+    #expect(rows == published.map { CSVFormat.row($0) }, "the log holds them in the same order")
+  }
 }

@@ -5,6 +5,7 @@
 #   Tests/Schema/schemathesis.sh [--max-examples N] [--bin DIR]   (N per operation; default 1000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+config=$PWD/Tests/Schema/schemathesis.toml
 examples=1000 bin=.build/debug
 while (($#)); do
   case $1 in
@@ -24,7 +25,7 @@ trap 'kill $collector 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
 cd "$work"
 status=0
-python3 -m schemathesis.cli run "http://127.0.0.1:$port/openapi.yaml" --checks all --max-examples "$examples" --request-timeout 10 \
+python3 -m schemathesis.cli --config-file "$config" run "http://127.0.0.1:$port/openapi.yaml" --checks all --max-examples "$examples" --request-timeout 10 \
   --no-color > "$work/st.log" 2>&1 || status=$?
 grep -E "ST[0-9]+|generated|passed|failure" "$work/st.log" | tail -8
 if ((status != 0)); then tail -80 "$work/st.log"; fi
