@@ -15,8 +15,9 @@ while (($#)); do
 done
 work=$(mktemp -d /tmp/energymon-slow.XXXXXX)
 port=$((20000 + RANDOM % 30000))
-if [[ -n $descriptors ]]; then ulimit -n "$descriptors"; fi
-"$bin/energymon-collector" --port "$port" --db "$work/c.sqlite" > "$work/collector.log" 2>&1 &
+limit=()
+if [[ -n $descriptors ]]; then limit=(prlimit --nofile="$descriptors:$descriptors"); fi
+"${limit[@]}" "$bin/energymon-collector" --port "$port" --db "$work/c.sqlite" > "$work/collector.log" 2>&1 &
 collector=$!
 trap 'kill $collector 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 ulimit -n 4096 2>/dev/null || true
