@@ -88,7 +88,8 @@ def per_reading(a, b, key):
 for who in ("monitor", "collector"):
     rss = [r[f"{who}_rss_kb"] / 1024 for r in late]
     print(f"soak {mode} {sys.argv[3]} devices, {who}: RSS after 5 min {min(rss):.1f}-{max(rss):.1f} MB "
-          f"(growth {100 * (max(rss) - min(rss)) / min(rss):.1f} %), fds {int(rows[0][who + '_fds'])} -> {int(rows[-1][who + '_fds'])}, "
+          f"(growth {100 * (max(rss) - min(rss)) / min(rss):.1f} %), fds after 5 min {int(late[0][who + '_fds'])} -> "
+          f"{int(rows[-1][who + '_fds'])} (max {int(max(r[who + '_fds'] for r in late))}), "
           f"CPU per reading {per_reading(rows[0], rows[half], who + '_cpu_s'):.1f} us (first half) / "
           f"{per_reading(rows[half], rows[-1], who + '_cpu_s'):.1f} us (second half)")
 print(f"soak {mode}: {int(rows[-1]['readings_stored'])} readings stored in {int(rows[-1]['seconds'])} s; samples in {sys.argv[1]}")
