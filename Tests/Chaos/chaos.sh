@@ -51,9 +51,18 @@ pause() { sleep "$(( $1 + RANDOM % $2 )).$(( RANDOM % 10 ))"; }
 start_collector
 start_monitor
 collector_kills=0 monitor_kills=0 disk_fills=0
+# Each block of three rounds holds each kind of trouble once, in a seeded order, so even a short
+# run has all three.
+order=()
 for round in $(seq "$rounds"); do
+  if ((${#order[@]} == 0)); then
+    order=(0 1 2)
+    for i in 2 1; do j=$((RANDOM % (i + 1))); t=${order[i]}; order[i]=${order[j]}; order[j]=$t; done
+  fi
+  action=${order[0]}
+  order=("${order[@]:1}")
   pause 0 3
-  case $((RANDOM % 3)) in
+  case $action in
     0) kill -9 "$collector_pid"; wait "$collector_pid" 2>/dev/null || true
        collector_kills=$((collector_kills + 1)); pause 0 2; start_collector ;;
     1) kill -9 "$monitor_pid"; wait "$monitor_pid" 2>/dev/null || true

@@ -66,6 +66,10 @@ import Testing
       let answer = curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "--data-binary", body, "\(collector.url)/energy"])
       #expect(answer?.stdout == "400")
     }
+    let cutShort = try #require(LoopbackSocket(port: collector.port))
+    cutShort.send("POST /energy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"device")
+    let answer = cutShort.finishAndReceive(within: 10)
+    #expect(answer.hasPrefix("HTTP/1.1 400"), "a body cut short is bad input, not too large: \(answer)")
     #expect(curl(["-f", "\(collector.url)/healthz"])?.stdout == #"{"status":"ok"}"#)
   }
 

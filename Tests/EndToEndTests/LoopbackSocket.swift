@@ -29,6 +29,23 @@ final class LoopbackSocket {
     return bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
   }
 
+  /// Closes the sending side (the request ends here) and returns what the server answers within
+  /// `seconds`, up to the point it closes the connection.
+  func finishAndReceive(within seconds: Double) -> String {
+    shutdown(fd, Int32(SHUT_WR))
+    let deadline = Date().addingTimeInterval(seconds)
+    var answer: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while Date() < deadline {
+      var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      guard poll(&poller, 1, 100) > 0 else { continue }
+      let got = recv(fd, &buffer, buffer.count, 0)
+      if got <= 0 { break }
+      answer += buffer[0..<got]
+    }
+    return String(decoding: answer, as: UTF8.self)
+  }
+
   /// Whether the server closed the connection within `seconds` (reads and discards any answer).
   func closedByServer(within seconds: Double) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
