@@ -92,14 +92,17 @@ import Testing
     #expect(spool.batch(1).first?.seq == Int64(status.dropped + 1), "the oldest went first")
   }
 
+  /// Seqs 1-5 in `segment-…01.csv` and 6-10 in `segment-…06.csv`, written by a spool now closed.
+  func writeTwoSegments(_ folder: TemporaryFolder) throws {
+    let spool = try OutboxSpool(directory: folder.path, segmentReadings: 5)
+    try spool.append(readings(5))
+    try spool.append(readings(5, from: 5))
+  }
+
   @Test func aSegmentThatCannotBeReadIsReportedNotSilentlyStalled() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    do {
-      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 5)
-      try spool.append(readings(5))
-      try spool.append(readings(5, from: 5))
-    }
+    try writeTwoSegments(folder)
     let reopened = try OutboxSpool(directory: folder.path, segmentReadings: 5)
     try FileManager.default.removeItem(atPath: folder.file("segment-0000000000000001.csv"))
     #expect(reopened.batch(10).isEmpty)
@@ -109,11 +112,7 @@ import Testing
   @Test func aDamagedSegmentIsSkippedAndReported() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    do {
-      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 5)
-      try spool.append(readings(5))
-      try spool.append(readings(5, from: 5))
-    }
+    try writeTwoSegments(folder)
     let first = folder.file("segment-0000000000000001.csv")
     let size = try #require(FileManager.default.attributesOfItem(atPath: first)[.size] as? Int)
     // A chunk's worth of bytes with no line end in them, of the size the spool believes.

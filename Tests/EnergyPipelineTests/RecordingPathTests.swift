@@ -9,22 +9,43 @@ import Testing
     range.map { reading("AC001", Int64($0) * 1000, Double($0)) }
   }
 
+  /// A bus, an outbox in `folder/outbox`, a log in `folder/sensor_log.csv` and the path between them.
+  struct Setup {
+    let bus = IngestBus()
+    let outboxFolder: String
+    let outbox: OutboxSpool
+    let csv: CSVLogSink
+    let path: RecordingPath
+
+    init(_ folder: TemporaryFolder, capacity: Int = 1_000_000, commLog: CommLog? = nil) throws {
+      outboxFolder = folder.file("outbox")
+      outbox = try OutboxSpool(directory: outboxFolder, readAhead: 100_000)
+      csv = CSVLogSink(path: folder.file("sensor_log.csv"), commLog: commLog)
+      path = RecordingPath(
+        queue: bus.subscribe(name: "csv", capacity: 100_000), outbox: outbox, csv: csv, commLog: commLog,
+        capacity: capacity, wallTime: { 0 })
+    }
+
+    /// The disk "fills": the outbox folder is replaced by a file, so no segment can be written.
+    func breakOutbox() throws {
+      try FileManager.default.removeItem(atPath: outboxFolder)
+      _ = FileManager.default.createFile(atPath: outboxFolder, contents: Data())
+    }
+
+    func repairOutbox() throws {
+      try FileManager.default.removeItem(atPath: outboxFolder)
+      try FileManager.default.createDirectory(atPath: outboxFolder, withIntermediateDirectories: true)
+    }
+  }
+
   @Test func readingsTheOutboxCouldNotTakeWaitAndGoInFirstWhenItCan() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let bus = IngestBus()
-    let queue = bus.subscribe(name: "csv", capacity: 1000)
-    let outboxFolder = folder.file("outbox")
-    let outbox = try OutboxSpool(directory: outboxFolder)
-    let commLog = CommLog(path: folder.file("comm_log.txt"))
-    let csv = CSVLogSink(path: folder.file("sensor_log.csv"), commLog: commLog)
-    let path = RecordingPath(queue: queue, outbox: outbox, csv: csv, commLog: commLog, wallTime: { 0 })
-
+    let setup = try Setup(folder, commLog: CommLog(path: folder.file("comm_log.txt")))
+    let (bus, outbox, csv, path) = (setup.bus, setup.outbox, setup.csv, setup.path)
     for reading in readings(0..<10) { bus.publish(reading) }
     path.flush()
-    // The disk "fills": the outbox folder is replaced by a file, so no segment can be written.
-    try FileManager.default.removeItem(atPath: outboxFolder)
-    #expect(FileManager.default.createFile(atPath: outboxFolder, contents: Data()))
+    try setup.breakOutbox()
     for reading in readings(10..<25) { bus.publish(reading) }
     path.flush()
     for reading in readings(25..<30) { bus.publish(reading) }
@@ -36,8 +57,7 @@ import Testing
     path.withFlushed { unwritten = $0 }
     #expect(unwritten == readings(10..<30), "an export still sees the waiting readings")
 
-    try FileManager.default.removeItem(atPath: outboxFolder)
-    try FileManager.default.createDirectory(atPath: outboxFolder, withIntermediateDirectories: true)
+    try setup.repairOutbox()
     for reading in readings(30..<35) { bus.publish(reading) }
     path.flush()
     #expect(path.status == RecordingPath.Status(waiting: 0, dropped: 0, error: nil))
@@ -54,28 +74,19 @@ import Testing
   @Test func whatWaitsIsBoundedAndTheOverflowCounted() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let bus = IngestBus()
-    let queue = bus.subscribe(name: "csv", capacity: 1000)
-    let outboxFolder = folder.file("outbox")
-    let outbox = try OutboxSpool(directory: outboxFolder)
-    let csv = CSVLogSink(path: folder.file("sensor_log.csv"))
-    let path = RecordingPath(queue: queue, outbox: outbox, csv: csv, commLog: nil, capacity: 8, wallTime: { 0 })
-    try FileManager.default.removeItem(atPath: outboxFolder)
-    #expect(FileManager.default.createFile(atPath: outboxFolder, contents: Data()))
-    for reading in readings(0..<10) { bus.publish(reading) }
-    path.flush()
-    #expect(path.status.waiting == 8)
-    #expect(path.status.dropped == 2)
+    let setup = try Setup(folder, capacity: 8)
+    try setup.breakOutbox()
+    for reading in readings(0..<10) { setup.bus.publish(reading) }
+    setup.path.flush()
+    #expect(setup.path.status.waiting == 8)
+    #expect(setup.path.status.dropped == 2)
   }
 
   @Test func concurrentFlushesKeepTheOutboxAndTheLogInPublishingOrder() async throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let bus = IngestBus()
-    let queue = bus.subscribe(name: "csv", capacity: 100_000)
-    let outbox = try OutboxSpool(directory: folder.file("outbox"), readAhead: 100_000)
-    let csv = CSVLogSink(path: folder.file("sensor_log.csv"))
-    let path = RecordingPath(queue: queue, outbox: outbox, csv: csv, commLog: nil, wallTime: { 0 })
+    let setup = try Setup(folder)
+    let (bus, outbox, path) = (setup.bus, setup.outbox, setup.path)
     let published = readings(0..<20_000)
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
