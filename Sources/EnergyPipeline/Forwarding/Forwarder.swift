@@ -4,7 +4,8 @@ import Synchronization
 
 /// Sends the outbox to the collector in batches, oldest first, and decides what each answer means:
 /// 2xx accept; 5xx, 429 and network errors retry with capped exponential backoff and jitter
-/// (honouring `Retry-After`); 413 halves the batch; 400 quarantines it; 401/403 stop.
+/// (honouring `Retry-After`); 413 halves the batch; a 400 that names a reading quarantines it,
+/// any other refusal is a configuration error that keeps the readings; 401/403 stop.
 public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
   public struct Settings: Sendable {
     public var source: String
