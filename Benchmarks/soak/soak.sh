@@ -65,14 +65,18 @@ stored() {
   curl -sf "$url/api/stats" | python3 -c 'import json,sys; print(sum(d["count"] for d in json.load(sys.stdin)["devices"].values()))' 2>/dev/null || echo 0
 }
 hz=$(getconf CLK_TCK)
-echo "seconds,monitor_rss_kb,monitor_fds,monitor_cpu_s,collector_rss_kb,collector_fds,collector_cpu_s,readings_stored" > "$out/samples.csv"
+# The machine's own CPU time stolen by the host and spent by everything else, to tell a slower
+# machine from a slower program.
+machine() { awk '/^cpu / {printf "%.2f %.2f", $9 / '"$(getconf CLK_TCK)"', ($2 + $3 + $4) / '"$(getconf CLK_TCK)"'}' /proc/stat; }
+echo "seconds,monitor_rss_kb,monitor_fds,monitor_cpu_s,collector_rss_kb,collector_fds,collector_cpu_s,readings_stored,steal_s,machine_busy_s" > "$out/samples.csv"
 start=$(date +%s)
 end=$((start + minutes * 60))
 while (( $(date +%s) < end )); do
   read -r mr mf mt < <(sample "$monitor")
   read -r cr cf ct < <(sample "$collector")
   now=$(( $(date +%s) - start ))
-  echo "$now,$mr,$mf,$(awk "BEGIN{printf \"%.2f\", $mt/$hz}"),$cr,$cf,$(awk "BEGIN{printf \"%.2f\", $ct/$hz}"),$(stored)" >> "$out/samples.csv"
+  read -r steal busy < <(machine)
+  echo "$now,$mr,$mf,$(awk "BEGIN{printf \"%.2f\", $mt/$hz}"),$cr,$cf,$(awk "BEGIN{printf \"%.2f\", $ct/$hz}"),$(stored),$steal,$busy" >> "$out/samples.csv"
   sleep 10
 done
 
@@ -85,12 +89,17 @@ half = len(rows) // 2
 def per_reading(a, b, key):
     n = b["readings_stored"] - a["readings_stored"]
     return (b[key] - a[key]) / n * 1e6 if n > 0 else float("nan")
+thirds = len(late) // 3
+def mean(values): return sum(values) / len(values)
 for who in ("monitor", "collector"):
     rss = [r[f"{who}_rss_kb"] / 1024 for r in late]
+    drift = 100 * (mean(rss[-thirds:]) - mean(rss[:thirds])) / mean(rss[:thirds])
     print(f"soak {mode} {sys.argv[3]} devices, {who}: RSS after 5 min {min(rss):.1f}-{max(rss):.1f} MB "
-          f"(growth {100 * (max(rss) - min(rss)) / min(rss):.1f} %), fds after 5 min {int(late[0][who + '_fds'])} -> "
+          f"(first third to last third of that {drift:+.1f} %), fds after 5 min {int(late[0][who + '_fds'])} -> "
           f"{int(rows[-1][who + '_fds'])} (max {int(max(r[who + '_fds'] for r in late))}), "
           f"CPU per reading {per_reading(rows[0], rows[half], who + '_cpu_s'):.1f} us (first half) / "
           f"{per_reading(rows[half], rows[-1], who + '_cpu_s'):.1f} us (second half)")
+steal = [rows[half]["steal_s"] - rows[0]["steal_s"], rows[-1]["steal_s"] - rows[half]["steal_s"]]
+print(f"soak {mode}: CPU stolen by the host {steal[0]:.1f} s (first half) / {steal[1]:.1f} s (second half)")
 print(f"soak {mode}: {int(rows[-1]['readings_stored'])} readings stored in {int(rows[-1]['seconds'])} s; samples in {sys.argv[1]}")
 PY
