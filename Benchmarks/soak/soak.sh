@@ -67,7 +67,7 @@ stored() {
 hz=$(getconf CLK_TCK)
 # The machine's own CPU time stolen by the host and spent by everything else, to tell a slower
 # machine from a slower program.
-machine() { awk '/^cpu / {printf "%.2f %.2f", $9 / '"$(getconf CLK_TCK)"', ($2 + $3 + $4) / '"$(getconf CLK_TCK)"'}' /proc/stat; }
+machine() { awk '/^cpu / {printf "%.2f %.2f\n", $9 / '"$(getconf CLK_TCK)"', ($2 + $3 + $4) / '"$(getconf CLK_TCK)"'}' /proc/stat; }
 echo "seconds,monitor_rss_kb,monitor_fds,monitor_cpu_s,collector_rss_kb,collector_fds,collector_cpu_s,readings_stored,steal_s,machine_busy_s" > "$out/samples.csv"
 start=$(date +%s)
 end=$((start + minutes * 60))
