@@ -10,8 +10,11 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
     -> Response
   {
-    guard policy.allowsHost(request.head.authority), policy.allowsHost(request.headers[Self.host]) else {
-      return .json(IngestError(status: 421, "this collector does not serve that host name").json, status: .misdirectedRequest)
+    for name in [request.head.authority, request.headers[Self.host]] where !policy.allowsHost(name) {
+      let shown = AccessPolicy.stripPort(name ?? "").prefix(80)
+      return .json(
+        IngestError(status: 421, "this collector does not serve the host name \"\(shown)\" (start it with --allowed-host \(shown))").json,
+        status: .misdirectedRequest)
     }
     if policy.needsToken(path: request.uri.path), let token = policy.token,
       !token.accepts(authorization: request.headers[.authorization])
