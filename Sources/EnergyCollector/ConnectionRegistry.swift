@@ -19,8 +19,6 @@ final class ConnectionRegistry: Sendable {
     self.limit = max(1, limit)
   }
 
-  var count: Int { entries.withLock { $0.count } }
-
   func opened(_ channel: any Channel) {
     let evicted: (any Channel)? = entries.withLock { entries in
       var oldest: (key: ObjectIdentifier, since: UInt64)?

@@ -54,7 +54,7 @@ public final class RecordingPath: Sendable {
   /// Drains the bus into the outbox and the CSV log and writes the log.
   @discardableResult
   public func flush() -> CSVLogStatus {
-    withFlushed { _ in csv.status }
+    state.withLock { step(&$0) }
   }
 
   /// Flushes, then runs `body` with every reading not yet in the log file (oldest first) before
@@ -62,16 +62,22 @@ public final class RecordingPath: Sendable {
   /// consistent picture.
   public func withFlushed<T>(_ body: (_ unwritten: [Reading]) throws -> T) rethrows -> T {
     try state.withLock { state in
-      let readings = queue.drain()
-      if outbox == nil {
-        csv.append(readings)
-      } else {
-        hold(readings, &state)
-        csv.append(appendWaitingToOutbox(&state))
-      }
-      csv.flush()
+      step(&state)
       return try body(csv.pendingReadings + Array(state.waiting))
     }
+  }
+
+  /// One flush, under the lock: bus → outbox (when forwarding) → CSV log.
+  @discardableResult
+  private func step(_ state: inout State) -> CSVLogStatus {
+    let readings = queue.drain()
+    if outbox == nil {
+      csv.append(readings)
+    } else {
+      hold(readings, &state)
+      csv.append(appendWaitingToOutbox(&state))
+    }
+    return csv.flush()
   }
 
   /// Moves every waiting reading into the outbox, in order, and returns them; none on failure.
