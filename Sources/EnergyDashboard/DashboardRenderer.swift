@@ -23,32 +23,33 @@ public enum DashboardRenderer {
     let header = HeaderBar(model: model, view: view)
     header.render(into: &buffer, area: Rect(x: 0, y: 0, width: area.width, height: header.height))
     let footerY = area.height - 1
-    let messageY = area.height - 2
-    var bodyBottom = messageY
+    let message = MessageLines(text: view.message)
+    let messageY = footerY - message.height(screenHeight: area.height)
+    var bodyBottom = max(header.height, messageY)
     if view.showTasks {
       let panel = TasksPanel(model: model)
-      let panelHeight = min(panel.preferredHeight, (messageY - header.height) / 2)
+      let panelHeight = min(panel.preferredHeight, (bodyBottom - header.height) / 2)
       if panelHeight >= 3 {
-        bodyBottom = messageY - panelHeight
+        bodyBottom -= panelHeight
         panel.render(
           into: &buffer, area: Rect(x: 0, y: bodyBottom, width: area.width, height: panelHeight))
       }
     }
-    let body = Rect(
-      x: 0, y: header.height, width: area.width, height: bodyBottom - header.height)
-    DeviceTable(devices: model.devices, selected: view.selected, window: view.window)
-      .render(into: &buffer, area: body)
-    if let message = view.message {
-      buffer.write(" " + message, x: 0, y: messageY, style: .warning, maxWidth: area.width)
-    }
+    let body = Rect(x: 0, y: header.height, width: area.width, height: bodyBottom - header.height)
+    DeviceTable(
+      devices: model.devices, selected: view.selected, window: view.window, chartScale: view.chartScale,
+      nowMs: model.nowMs, paused: model.paused
+    ).render(into: &buffer, area: body)
+    message.render(into: &buffer, area: Rect(x: 0, y: messageY, width: area.width, height: footerY - messageY))
     FooterBar().render(into: &buffer, area: Rect(x: 0, y: footerY, width: area.width, height: 1))
 
     if let cursor = view.faultMenuCursor, model.devices.indices.contains(view.selected) {
-      FaultMenu(device: model.devices[view.selected].id.rawValue, cursor: cursor)
+      let network = model.forwarding.map { (outage: $0.outageInjected, slow: $0.slowNetworkInjected) }
+      FaultMenu(device: model.devices[view.selected], network: network, cursor: cursor)
         .render(into: &buffer, area: body)
     }
     if view.showHelp {
-      HelpOverlay().render(
+      HelpOverlay(scroll: view.helpScroll).render(
         into: &buffer, area: Rect(x: 0, y: 1, width: area.width, height: area.height - 2))
     }
   }

@@ -154,7 +154,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         sinceStart: device?.sinceStart ?? RunningStats(),
         sinceStartKWh: device?.energy.kilowattHours ?? 0,
         lastMinute: window?.stats ?? RunningStats(), lastMinuteKWh: window?.kilowattHours ?? 0,
-        history: device?.history ?? RingBuffer(capacity: DeviceStatistics.historyCapacity))
+        history: device?.history ?? PowerHistory(gapLimitMs: EnergyIntegrator.gapLimit(period: spec.period)))
     }
     let tasks = scheduler.tasks.map {
       TaskRow(id: $0.spec.id, priority: $0.spec.priority, period: $0.spec.periodDuration, stats: $0.stats)
@@ -192,12 +192,11 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       return "cleared faults on \(id)"
     case .toggleCollectorOutage:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      forwarder.faults.outage.toggle()
-      return forwarder.faults.outage ? "collector outage injected: readings wait in the outbox" : "collector outage cleared"
+      return forwarder.toggleOutage()
+        ? "collector outage injected: readings wait in the outbox" : "collector outage cleared: sending again"
     case .toggleSlowNetwork:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      forwarder.faults.slow.toggle()
-      return forwarder.faults.slow ? "slow network injected: +2 s per request" : "slow network cleared"
+      return forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared"
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()

@@ -2,20 +2,19 @@ import EnergyCore
 
 /// Everything the dashboard shows about one device, updated in O(1) per reading.
 public struct DeviceStatistics: Sendable {
-  public static let historyCapacity = 512
-
   public let deviceID: DeviceID
   public private(set) var sinceStart = RunningStats()
   public private(set) var energy: EnergyIntegrator
   public private(set) var window: SlidingWindowStats
-  /// Most recent readings for the sparkline, newest last.
-  public private(set) var history = RingBuffer<Float>(capacity: historyCapacity)
+  /// The last ten minutes, per second, for the sparkline.
+  public private(set) var history: PowerHistory
   public private(set) var latest: Reading?
 
   public init(deviceID: DeviceID, maxGapMs: Int64, windowSeconds: Int = 60) {
     self.deviceID = deviceID
     self.energy = EnergyIntegrator(maxGapMs: maxGapMs)
     self.window = SlidingWindowStats(seconds: windowSeconds)
+    self.history = PowerHistory(gapLimitMs: maxGapMs)
   }
 
   @inline(__always)
@@ -23,7 +22,7 @@ public struct DeviceStatistics: Sendable {
     sinceStart.add(reading.power)
     let added = energy.add(timestampMs: reading.timestampMs, power: reading.power)
     window.add(timestampMs: reading.timestampMs, power: reading.power, kilowattHours: added)
-    history.append(Float(reading.power))
+    history.add(timestampMs: reading.timestampMs, power: reading.power)
     latest = reading
   }
 }

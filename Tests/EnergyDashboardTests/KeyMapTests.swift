@@ -41,4 +41,29 @@ import Testing
     _ = press([.escape], &state)
     #expect(!state.showHelp)
   }
+
+  @Test func networkFaultsAreOfferedOnlyWithACollector() {
+    var state = DashboardViewState()
+    _ = press([.character("f")], &state)
+    #expect(press([.character("6")], &state).isEmpty, "no entry 6 without a collector")
+    #expect(state.faultMenuCursor == 0, "the menu stays open")
+    var withCollector = DashboardViewState()
+    var commands: [DashboardCommand] = []
+    for key in [Key.character("f"), .character("6"), .character("f"), .up, .enter] {
+      if let command = KeyMap.handle(key, state: &withCollector, devices: devices, collector: true) { commands.append(command) }
+    }
+    #expect(commands == [.toggleCollectorOutage, .toggleSlowNetwork], "up from the top wraps to the last entry")
+  }
+
+  @Test func sSwitchesTheChartScaleAndTheHelpScrolls() {
+    var state = DashboardViewState()
+    _ = press([.character("s")], &state)
+    #expect(state.chartScale == .shared)
+    _ = press([.character("s"), .character("?"), .down, .down, .down, .up], &state)
+    #expect(state.chartScale == .own)
+    #expect(state.showHelp && state.helpScroll == 2)
+    #expect(state.selected == 0, "arrows scroll the help, not the selection")
+    _ = press([.escape], &state)
+    #expect(!state.showHelp && state.helpScroll == 0)
+  }
 }

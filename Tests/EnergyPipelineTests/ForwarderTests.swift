@@ -149,17 +149,57 @@ import Testing
     #expect(setup.forwarder.status.backlog == 2, "nothing is dropped")
   }
 
-  @Test func anInjectedOutageHoldsTheBacklogUntilCleared() async throws {
+  @Test func anInjectedOutageHoldsTheBacklogAndClearingItSendsAtOnce() async throws {
     let setup = try Setup([], readings: 2)
-    setup.forwarder.faults.outage = true
+    #expect(setup.forwarder.toggleOutage())
     let task = Task { await setup.forwarder.run() }
+    // Five failed attempts: the backoff has grown to several seconds.
+    for _ in 0..<5 {
+      await setup.clock.waitForSleepers(1)
+      setup.clock.advance(by: .seconds(8))
+    }
     await setup.clock.waitForSleepers(1)
     #expect(setup.collector.requests.isEmpty)
     #expect(setup.forwarder.status.backlog == 2)
-    setup.forwarder.faults.outage = false
+    guard case .unreachable(let since, let reason, let retryAt) = setup.forwarder.status.health else {
+      Issue.record("health is \(setup.forwarder.status.health)")
+      return
+    }
+    #expect(since == 0, "unreachable since the first failed attempt")
+    #expect(reason == "outage injected")
+    #expect(retryAt > 40_000, "the next attempt is scheduled after now (40 s)")
+    #expect(setup.forwarder.status.outageInjected)
+    // Cleared: sent without the virtual clock moving at all (waiting up to 2 s of real time).
+    #expect(!setup.forwarder.toggleOutage())
+    for _ in 0..<2000 where setup.collector.requests.isEmpty {
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+    #expect(setup.collector.requests == [[1, 2]])
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.forwarder.status.health == .connected)
+    task.cancel()
+    await task.value
+    setup.folder.cleanUp()
+  }
+
+  @Test func aNetworkFailureShowsUnreachableSinceTheFirstFailure() async throws {
+    let refused = Result<TransportResponse, TransportFailure>.failure(TransportFailure("connection refused"))
+    let setup = try Setup([refused, refused, refused], readings: 1)
+    let task = Task { await setup.forwarder.run() }
+    await setup.clock.waitForSleepers(1)
+    guard case .unreachable(0, "connection refused", let firstRetry) = setup.forwarder.status.health else {
+      Issue.record("health is \(setup.forwarder.status.health)")
+      return
+    }
+    #expect((250...500).contains(firstRetry), "first backoff is 0.25-0.5 s, got \(firstRetry) ms")
     setup.clock.advance(by: .seconds(1))
     await setup.clock.waitForSleepers(1)
-    #expect(setup.collector.requests == [[1, 2]])
+    guard case .unreachable(let since, _, let secondRetry) = setup.forwarder.status.health else {
+      Issue.record("health is \(setup.forwarder.status.health)")
+      return
+    }
+    #expect(since == 0, "a later failure keeps the time the outage began")
+    #expect(secondRetry > 1000)
     task.cancel()
     await task.value
     setup.folder.cleanUp()

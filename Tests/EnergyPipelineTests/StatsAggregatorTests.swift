@@ -14,7 +14,9 @@ import Testing
     #expect(fridge.sinceStart.minimum == 100)
     #expect(fridge.sinceStart.maximum == 300)
     #expect(fridge.latest?.power == 200)
-    #expect(Array(fridge.history) == [100, 300, 200])
+    let chart = fridge.history.points(columns: 60, spanSeconds: 60, nowMs: 2000)
+    #expect(Array(chart.suffix(3)) == [.value(100), .value(300), .value(200)])
+    #expect(chart.dropLast(3).allSatisfy { $0 == .none }, "blank before the first reading")
   }
 
   @Test func energyIsTheTrapezoidIntegral() {

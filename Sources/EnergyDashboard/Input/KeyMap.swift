@@ -4,15 +4,26 @@ import EnergySimulation
 /// Turns a key into a view change and, where needed, a command for the monitor.
 public enum KeyMap {
   /// Applies `key` to `state` and returns the command it triggers, if any.
+  /// `collector`: whether forwarding is on, so the fault menu offers the network faults.
   public static func handle(
-    _ key: Key, state: inout DashboardViewState, devices: [DeviceID]
+    _ key: Key, state: inout DashboardViewState, devices: [DeviceID], collector: Bool = false
   ) -> DashboardCommand? {
     if key == .controlC || key == .character("q") { return .quit }
     if let cursor = state.faultMenuCursor {
-      return handleFaultMenu(key, cursor: cursor, state: &state, devices: devices)
+      return handleFaultMenu(key, cursor: cursor, state: &state, devices: devices, collector: collector)
     }
-    if state.showHelp, key == .escape || key == .character("?") {
-      state.showHelp = false
+    if state.showHelp {
+      switch key {
+      case .escape, .character("?"), .character("h"):
+        state.showHelp = false
+        state.helpScroll = 0
+      case .up, .character("k"):
+        state.helpScroll = max(0, state.helpScroll - 1)
+      case .down, .character("j"), .character(" "):
+        state.helpScroll = min(HelpOverlay.lines.count - 1, state.helpScroll + (key == .character(" ") ? 10 : 1))
+      default:
+        break
+      }
       return nil
     }
     switch key {
@@ -29,6 +40,8 @@ public enum KeyMap {
       state.selected = min(max(0, devices.count - 1), state.selected + 1)
     case .character("w"):
       state.window = state.window == .sinceStart ? .lastMinute : .sinceStart
+    case .character("s"):
+      state.chartScale = state.chartScale == .own ? .shared : .own
     case .character("t"):
       state.showTasks.toggle()
     case .character("e"):
@@ -44,9 +57,9 @@ public enum KeyMap {
   }
 
   private static func handleFaultMenu(
-    _ key: Key, cursor: Int, state: inout DashboardViewState, devices: [DeviceID]
+    _ key: Key, cursor: Int, state: inout DashboardViewState, devices: [DeviceID], collector: Bool
   ) -> DashboardCommand? {
-    let entries = DashboardViewState.faultMenuEntries
+    let entries = DashboardViewState.faultMenuEntries(collector: collector)
     var choice: Int?
     switch key {
     case .up, .character("k"):
@@ -83,13 +96,14 @@ public enum KeyMap {
   public static let help: [(keys: String, action: String)] = [
     ("p", "pause / resume the device tasks"),
     ("space", "freeze / unfreeze the display (data keeps flowing)"),
-    ("f", "fault menu for the selected device"),
-    ("↑ ↓  k j", "select a device"),
-    ("w", "statistics: since start / last 60 s"),
+    ("f", "faults: the selected device's, and the collector link's"),
+    ("↑ ↓  k j", "select a device (scroll this help)"),
+    ("w", "statistics window: since start / last 60 s"),
+    ("s", "chart scale: each chart its own / shared by all"),
     ("t", "show / hide the tasks panel"),
     ("e", "export a CSV snapshot of this session"),
     ("?", "show / hide this help"),
     ("esc", "close a menu or dismiss the message"),
-    ("q  Ctrl-C", "quit (CSV flushed)"),
+    ("q  Ctrl-C", "quit: CSV flushed, outbox sent for up to 2 s"),
   ]
 }

@@ -33,8 +33,9 @@ public struct DashboardModel: Sendable {
     self.forwarding = forwarding
   }
 
-  public var busDropped: Int { consumers.reduce(0) { $0 + $1.dropped } }
-  /// Sum of every device's latest power, in watts.
-  public var totalPower: Double { devices.reduce(0) { $0 + ($1.current ?? 0) } }
+  /// Readings lost before the CSV log: a bus consumer's queue or the log's memory buffer overflowed.
+  public var busDropped: Int { consumers.reduce(0) { $0 + $1.dropped } + csv.dropped }
+  /// Sum of the latest power of the devices heard now, in watts: an OFFLINE device is left out.
+  public var totalPower: Double { devices.reduce(0) { $0 + ($1.isReporting ? $1.current ?? 0 : 0) } }
   public var totalKWh: Double { devices.reduce(0) { $0 + $1.sinceStartKWh } }
 }

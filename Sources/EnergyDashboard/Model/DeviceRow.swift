@@ -11,14 +11,14 @@ public struct DeviceRow: Sendable {
   public var sinceStartKWh: Double
   public var lastMinute: RunningStats
   public var lastMinuteKWh: Double
-  /// Recent readings, newest last; the sparkline shows as many as fit.
-  public var history: RingBuffer<Float>
+  /// The last ten minutes per second; the chart shows a span that fits the width.
+  public var history: PowerHistory
 
   public init(
     id: DeviceID, name: String, status: DeviceStatus, current: Double?,
     sinceStart: RunningStats = RunningStats(), sinceStartKWh: Double = 0,
     lastMinute: RunningStats = RunningStats(), lastMinuteKWh: Double = 0,
-    history: RingBuffer<Float> = RingBuffer(capacity: DeviceStatistics.historyCapacity)
+    history: PowerHistory = PowerHistory(gapLimitMs: 3_000)
   ) {
     self.id = id
     self.name = name
@@ -29,5 +29,13 @@ public struct DeviceRow: Sendable {
     self.lastMinute = lastMinute
     self.lastMinuteKWh = lastMinuteKWh
     self.history = history
+  }
+
+  /// Whether `current` is drawn now: an OFFLINE or WAITING device draws nothing we know of.
+  public var isReporting: Bool {
+    switch status {
+    case .ok, .fault: current != nil
+    case .waiting, .offline: false
+    }
   }
 }

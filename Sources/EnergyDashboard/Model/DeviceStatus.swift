@@ -19,6 +19,14 @@ public enum DeviceStatus: Equatable, Sendable {
     }
   }
 
+  /// The faults injected into the device, whether or not it is heard.
+  public var faults: [Fault] {
+    switch self {
+    case .waiting, .ok: []
+    case .fault(let faults), .offline(let faults): faults
+    }
+  }
+
   public var style: CellStyle {
     switch self {
     case .waiting: .dim

@@ -9,4 +9,12 @@ public enum StatsWindow: Equatable, Sendable {
     case .lastMinute: "last 60 s"
     }
   }
+
+  /// For column titles: `AVG all`, `USED 60s`.
+  public var shortLabel: String {
+    switch self {
+    case .sinceStart: "all"
+    case .lastMinute: "60s"
+    }
+  }
 }

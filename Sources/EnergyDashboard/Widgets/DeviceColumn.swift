@@ -1,26 +1,29 @@
 /// A column of the device table. Narrow terminals drop columns in `dropOrder` until the rest fit.
 public enum DeviceColumn: CaseIterable, Sendable {
-  case id, name, now, avg, min, max, kwh, status
+  case id, name, now, avg, min, max, used, status
 
-  public var title: String {
+  /// The statistics columns name their window (`AVG all`, `USED 60s`); every value carries its
+  /// own unit, so titles need none.
+  public func title(window: StatsWindow) -> String {
     switch self {
     case .id: "ID"
     case .name: "NAME"
-    case .now: "NOW W"
-    case .avg: "AVG W"
-    case .min: "MIN W"
-    case .max: "MAX W"
-    case .kwh: "kWh"
+    case .now: "NOW"
+    case .avg: "AVG " + window.shortLabel
+    case .min: "MIN " + window.shortLabel
+    case .max: "MAX " + window.shortLabel
+    case .used: "USED " + window.shortLabel
     case .status: "STATUS"
     }
   }
 
+  /// Wide enough for every value `Units` writes.
   public var width: Int {
     switch self {
     case .id: 5
     case .name: 15
     case .now, .avg, .min, .max: 7
-    case .kwh: 8
+    case .used: 8
     case .status: 15
     }
   }
@@ -28,7 +31,7 @@ public enum DeviceColumn: CaseIterable, Sendable {
   public var isNumeric: Bool { ![.id, .name, .status].contains(self) }
 
   /// Least important first.
-  public static let dropOrder: [DeviceColumn] = [.min, .max, .name, .kwh, .avg, .status]
+  public static let dropOrder: [DeviceColumn] = [.min, .max, .name, .used, .avg, .status]
 
   /// The columns that fit in `width` (with one space between), in display order.
   public static func fitting(width: Int) -> [DeviceColumn] {

@@ -1,16 +1,27 @@
 import EnergyCore
+import EnergyPipeline
 
-/// The device list: a header line, then two lines per device (its figures, then a sparkline as
-/// wide as the screen). Scrolls to keep the selected device in view.
+/// The device list: a header line, then two lines per device (its figures, then a chart of its
+/// power over time with its peak and span). Scrolls to keep the selected device in view.
 public struct DeviceTable {
   public var devices: [DeviceRow]
   public var selected: Int
   public var window: StatsWindow
+  public var chartScale: ChartScale
+  public var nowMs: Int64
+  /// Paused: the NOW figures are the last ones heard, drawn dim.
+  public var paused: Bool
 
-  public init(devices: [DeviceRow], selected: Int, window: StatsWindow) {
+  public init(
+    devices: [DeviceRow], selected: Int, window: StatsWindow, chartScale: ChartScale = .own,
+    nowMs: Int64 = 0, paused: Bool = false
+  ) {
     self.devices = devices
     self.selected = selected
     self.window = window
+    self.chartScale = chartScale
+    self.nowMs = nowMs
+    self.paused = paused
   }
 
   static let marginWidth = 2
@@ -21,69 +32,88 @@ public struct DeviceTable {
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     guard area.height >= 1, area.width > Self.marginWidth else { return }
     let columns = DeviceColumn.fitting(width: area.width - Self.marginWidth)
+    buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), with: Cell(" ", style: .columnHeader))
     var x = area.x + Self.marginWidth
     for column in columns {
+      let title = column.title(window: window)
       if column.isNumeric {
-        buffer.writeRightAligned(
-          Array(column.title.utf8), x: x, y: area.y, width: column.width, style: .columnHeader)
+        buffer.writeRightAligned(Array(title.utf8), x: x, y: area.y, width: column.width, style: .columnHeader)
       } else {
-        buffer.write(column.title, x: x, y: area.y, style: .columnHeader, maxWidth: column.width)
+        buffer.write(title, x: x, y: area.y, style: .columnHeader, maxWidth: column.width)
       }
       x += column.width + 1
     }
-    buffer.restyle(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: .columnHeader)
 
-    let capacity = Self.capacity(height: area.height)
+    // When not every device fits, the last row says how many more there are.
+    var capacity = Self.capacity(height: area.height)
+    if devices.count > capacity { capacity = Self.capacity(height: area.height - 1) }
     guard capacity > 0, !devices.isEmpty else { return }
     let first = max(0, min(selected - capacity + 1, devices.count - capacity))
     let last = min(devices.count, first + capacity)
-    var scratch: [UInt8] = []
-    scratch.reserveCapacity(32)
+
+    let labelWidth = Sparkline.labelWidth(totalWidth: area.width)
+    let chartArea = area.width - Self.marginWidth - labelWidth - 1
+    let span = ChartSpan(columns: chartArea)
+    let charts = (first..<last).map { index in
+      Sparkline(
+        points: devices[index].history.points(columns: span.columns, spanSeconds: span.seconds, nowMs: nowMs),
+        span: span)
+    }
+    let sharedTop = chartScale == .shared ? charts.compactMap(\.peak).max() : nil
+
     for (slot, index) in (first..<last).enumerated() {
       let y = area.y + 1 + slot * 2
-      renderRow(devices[index], selected: index == selected, columns: columns,
-        into: &buffer, x: area.x, y: y, width: area.width, scratch: &scratch)
-      if y + 1 < area.maxY {
-        Sparkline(values: devices[index].history).render(
-          into: &buffer,
-          area: Rect(x: area.x + Self.marginWidth, y: y + 1, width: area.width - Self.marginWidth, height: 1))
-      }
+      renderRow(devices[index], selected: index == selected, columns: columns, into: &buffer, x: area.x, y: y, width: area.width)
+      guard y + 1 < area.maxY, chartArea > 0 else { continue }
+      var chart = charts[slot]
+      chart.top = sharedTop
+      chart.render(into: &buffer, area: Rect(x: area.x + Self.marginWidth, y: y + 1, width: chartArea, height: 1))
+      let label = chart.label(compact: labelWidth < 20)
+      buffer.write(label, x: area.maxX - labelWidth, y: y + 1, style: .dim, maxWidth: labelWidth)
     }
-    if first > 0 {
-      buffer.write("↑\(first)", x: area.maxX - 6, y: area.y, style: .dim)
-    }
-    if last < devices.count {
-      buffer.write("↓\(devices.count - last) more", x: area.maxX - 12, y: area.maxY - 1, style: .dim)
+    if first > 0 || last < devices.count {
+      let more = [first > 0 ? "↑\(first)" : nil, last < devices.count ? "↓\(devices.count - last)" : nil]
+        .compactMap { $0 }.joined(separator: " ")
+      buffer.write("  \(more) more (↑↓ select)", x: area.x, y: area.maxY - 1, style: .dim, maxWidth: area.width)
     }
   }
 
   private func renderRow(
     _ row: DeviceRow, selected: Bool, columns: [DeviceColumn], into buffer: inout ScreenBuffer,
-    x: Int, y: Int, width: Int, scratch: inout [UInt8]
+    x: Int, y: Int, width: Int
   ) {
     let stats = window == .sinceStart ? row.sinceStart : row.lastMinute
     let kwh = window == .sinceStart ? row.sinceStartKWh : row.lastMinuteKWh
-    if selected { buffer.put("▶", x: x, y: y, style: .selected) }
+    let style: CellStyle = selected ? .selected : .plain
+    let notLive: CellStyle = selected ? .selectedDim : .dim
+    // The selected row is one solid bar, gaps between columns included.
+    if selected {
+      buffer.fill(Rect(x: x, y: y, width: width, height: 1), with: Cell(" ", style: .selected))
+      buffer.put("▶", x: x, y: y, style: .selected)
+    }
     var column = x + Self.marginWidth
     for kind in columns {
-      let style: CellStyle = selected ? .selected : .plain
       switch kind {
       case .id: buffer.write(row.id.rawValue, x: column, y: y, style: style, maxWidth: kind.width)
       case .name: buffer.write(row.name, x: column, y: y, style: style, maxWidth: kind.width)
       case .now:
-        buffer.writeNumber(row.current, decimals: 1, x: column, y: y, width: kind.width, style: style, scratch: &scratch)
-      case .avg:
-        buffer.writeNumber(stats.average, decimals: 1, x: column, y: y, width: kind.width, style: style, scratch: &scratch)
-      case .min:
-        buffer.writeNumber(stats.minimum, decimals: 1, x: column, y: y, width: kind.width, style: style, scratch: &scratch)
-      case .max:
-        buffer.writeNumber(stats.maximum, decimals: 1, x: column, y: y, width: kind.width, style: style, scratch: &scratch)
-      case .kwh:
-        buffer.writeNumber(kwh, decimals: 4, x: column, y: y, width: kind.width, style: style, scratch: &scratch)
+        // An OFFLINE or WAITING device draws nothing we know of: a dash, not its last reading.
+        let text = row.isReporting ? row.current.map(Units.power) ?? "–" : "–"
+        let live = row.isReporting && !paused
+        writeRight(text, x: column, y: y, width: kind.width, style: live ? style : notLive, into: &buffer)
+      case .avg: writeRight(stats.average.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
+      case .min: writeRight(stats.minimum.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
+      case .max: writeRight(stats.maximum.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
+      case .used: writeRight(Units.energy(kwh), x: column, y: y, width: kind.width, style: style, into: &buffer)
       case .status:
-        buffer.write(row.status.label, x: column, y: y, style: row.status.style, maxWidth: kind.width)
+        buffer.write(row.status.label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)
       }
       column += kind.width + 1
     }
+  }
+
+  private func writeRight(_ text: String, x: Int, y: Int, width: Int, style: CellStyle, into buffer: inout ScreenBuffer) {
+    let count = text.unicodeScalars.count
+    buffer.write(text, x: x + max(0, width - count), y: y, style: style, maxWidth: width)
   }
 }

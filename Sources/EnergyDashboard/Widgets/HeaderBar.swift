@@ -1,7 +1,8 @@
 import EnergyCore
 import EnergyPipeline
 
-/// Two lines on top: clock, uptime, run state and totals; then logging and bus health.
+/// Two lines on top: run state and total power (which no width hides), clock, uptime and energy;
+/// then logging, bus drops and what the table and charts show; a third for the collector link.
 public struct HeaderBar {
   public var model: DashboardModel
   public var view: DashboardViewState
@@ -20,67 +21,89 @@ public struct HeaderBar {
     return states.joined(separator: " ")
   }
 
-  public func render(into buffer: inout ScreenBuffer, area: Rect) {
-    guard area.height >= 1 else { return }
-    buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), with: Cell(" ", style: .title))
-    var x = area.x
-    x += buffer.write(" energymon ", x: x, y: area.y, style: .title, maxWidth: area.maxX - x)
-    x += buffer.write(
-      " \(Timestamp.timeOfDay(model.nowMs)) UTC  up \(Self.uptime(model.uptime))  ", x: x, y: area.y,
-      style: .title, maxWidth: area.maxX - x)
-    x += buffer.write(runState, x: x, y: area.y, style: model.paused ? .warning : .title, maxWidth: area.maxX - x)
-    let totals =
-      "total \(FixedPoint.string(model.totalPower, decimals: 1)) W  \(FixedPoint.string(model.totalKWh, decimals: 4)) kWh "
-    if area.maxX - x > totals.unicodeScalars.count + 2 {
-      buffer.write(totals, x: area.maxX - totals.unicodeScalars.count, y: area.y, style: .title)
-    }
-
-    guard area.height >= 2 else { return }
-    let y = area.y + 1
-    x = area.x
-    x += buffer.write(" logged \(model.csv.written)", x: x, y: y, maxWidth: area.maxX - x)
-    x += buffer.write("  csv ", x: x, y: y, maxWidth: area.maxX - x)
-    if let error = model.csv.error {
-      x += buffer.write(
-        "error: \(error) (\(model.csv.pending) waiting)", x: x, y: y, style: .fault,
-        maxWidth: area.maxX - x)
-    } else {
-      x += buffer.write("ok", x: x, y: y, style: .ok, maxWidth: area.maxX - x)
-    }
-    let lost = model.busDropped + model.csv.dropped
-    x += buffer.write(
-      "  dropped \(lost)", x: x, y: y, style: lost > 0 ? .fault : .plain, maxWidth: area.maxX - x)
-    buffer.write("  stats: \(view.window.label)", x: x, y: y, style: .dim, maxWidth: area.maxX - x)
-
-    guard let forwarding = model.forwarding, area.height >= 3 else { return }
-    renderForwarding(forwarding, into: &buffer, x: area.x, y: area.y + 2, maxX: area.maxX)
+  /// Injected network faults, kept in sight while on.
+  public var faultTags: [String] {
+    guard let forwarding = model.forwarding else { return [] }
+    return (forwarding.outageInjected ? ["outage"] : []) + (forwarding.slowNetworkInjected ? ["slow net"] : [])
   }
 
-  private func renderForwarding(_ status: ForwarderStatus, into buffer: inout ScreenBuffer, x start: Int, y: Int, maxX: Int) {
+  public func render(into buffer: inout ScreenBuffer, area: Rect) {
+    guard area.height >= 1 else { return }
+    renderTitleLine(into: &buffer, area: area)
+    guard area.height >= 2 else { return }
+    renderLogLine(into: &buffer, x: area.x, y: area.y + 1, maxX: area.maxX)
+    guard let forwarding = model.forwarding, area.height >= 3 else { return }
+    CollectorLine(status: forwarding, nowMs: model.nowMs)
+      .render(into: &buffer, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: 1))
+  }
+
+  /// ` energymon  12:02:00 UTC  up 01:15  RUNNING  outage      total 760.0 W · 36.9 Wh since start `:
+  /// the optional parts go, least useful first, until the run state and the total fit.
+  private func renderTitleLine(into buffer: inout ScreenBuffer, area: Rect) {
+    let y = area.y
+    buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), with: Cell(" ", style: .title))
+    let total = "total \(Units.power(model.totalPower))"
+    let energy = " · \(Units.energy(model.totalKWh)) since start"
+    let name = "energymon  "
+    let clock = "\(Timestamp.timeOfDay(model.nowMs)) UTC  "
+    let uptime = "up \(Self.uptime(model.uptime))  "
+    let tags = faultTags.map { " \($0) " }
+    func width(_ parts: [String]) -> Int { parts.reduce(0) { $0 + $1.unicodeScalars.count } }
+    var left = [name, clock, uptime]
+    var showTags = !tags.isEmpty
+    var showEnergy = true
+    func needed() -> Int {
+      1 + width(left) + runState.count + (showTags ? 1 + width(tags) : 0) + 2 + total.count
+        + (showEnergy ? energy.unicodeScalars.count : 0) + 1
+    }
+    if needed() > area.width { left.removeAll { $0 == name } }
+    if needed() > area.width { showEnergy = false }
+    if needed() > area.width { left.removeAll { $0 == clock } }
+    if needed() > area.width { left.removeAll { $0 == uptime } }
+    if needed() > area.width { showTags = false }
+
+    var x = area.x + 1
+    for part in left { x += buffer.write(part, x: x, y: y, style: .title, maxWidth: area.maxX - x) }
+    x += buffer.write(runState, x: x, y: y, style: model.paused ? .titleAlert : .title, maxWidth: area.maxX - x)
+    if showTags {
+      for tag in tags {
+        x += 1
+        x += buffer.write(tag, x: x, y: y, style: .titleAlert, maxWidth: area.maxX - x)
+      }
+    }
+    let right = total + (showEnergy ? energy : "")
+    let start = max(x + 2, area.maxX - right.unicodeScalars.count - 1)
+    // Paused: the total is the last one heard, not a live figure.
+    let written = buffer.write(total, x: start, y: y, style: model.paused ? .titleDim : .title, maxWidth: area.maxX - start)
+    if showEnergy {
+      buffer.write(energy, x: start + written, y: y, style: .title, maxWidth: area.maxX - start - written)
+    }
+  }
+
+  private func renderLogLine(into buffer: inout ScreenBuffer, x start: Int, y: Int, maxX: Int) {
     var x = start
-    x += buffer.write(" collector ", x: x, y: y, maxWidth: maxX - x)
-    switch status.health {
-    case .starting:
-      x += buffer.write("connecting", x: x, y: y, style: .dim, maxWidth: maxX - x)
-    case .connected:
-      x += buffer.write("connected", x: x, y: y, style: .ok, maxWidth: maxX - x)
-    case .retrying(let untilMs, let reason):
-      let seconds = max(0, (untilMs - model.nowMs + 999) / 1000)
-      x += buffer.write("retrying in \(seconds) s (\(reason))", x: x, y: y, style: .warning, maxWidth: maxX - x)
-    case .authError(let reason):
-      x += buffer.write("auth error: \(reason)", x: x, y: y, style: .fault, maxWidth: maxX - x)
-    case .configError(let reason):
-      x += buffer.write("config error: \(reason)", x: x, y: y, style: .fault, maxWidth: maxX - x)
-    }
-    if let error = status.outboxError {
+    x += buffer.write(" logged \(model.csv.written)", x: x, y: y, maxWidth: maxX - x)
+    x += buffer.write("  csv ", x: x, y: y, maxWidth: maxX - x)
+    if let error = model.csv.error {
       x += buffer.write(
-        "  outbox error: \(error) (\(status.waitingForOutbox) waiting)", x: x, y: y, style: .fault, maxWidth: maxX - x)
+        "error: \(error) (\(model.csv.pending) waiting)", x: x, y: y, style: .fault, maxWidth: maxX - x)
+    } else {
+      x += buffer.write("ok", x: x, y: y, style: .ok, maxWidth: maxX - x)
     }
-    x += buffer.write("  backlog \(status.backlog)  sent \(status.sent)", x: x, y: y, maxWidth: maxX - x)
-    let lost = status.dropped + status.quarantined
-    buffer.write(
-      "  dropped \(status.dropped)  rejected \(status.quarantined)", x: x, y: y, style: lost > 0 ? .fault : .plain,
-      maxWidth: maxX - x)
+    let lost = model.busDropped
+    x += buffer.write("  bus drops \(lost)", x: x, y: y, style: lost > 0 ? .fault : .plain, maxWidth: maxX - x)
+    // What happened to what was sent: outbox drops and rejections are losses, shown in red.
+    if let forwarding = model.forwarding {
+      x += buffer.write("  sent \(forwarding.sent)", x: x, y: y, maxWidth: maxX - x)
+      x += buffer.write(
+        "  outbox drops \(forwarding.dropped)", x: x, y: y, style: forwarding.dropped > 0 ? .fault : .plain,
+        maxWidth: maxX - x)
+      x += buffer.write(
+        "  rejected \(forwarding.quarantined)", x: x, y: y, style: forwarding.quarantined > 0 ? .fault : .plain,
+        maxWidth: maxX - x)
+    }
+    x += buffer.write("  charts: \(view.chartScale.label)", x: x, y: y, style: .dim, maxWidth: maxX - x)
+    buffer.write("  stats: \(view.window.label)", x: x, y: y, style: .dim, maxWidth: maxX - x)
   }
 
   /// `1:02:03` for an hour or more, else `02:03`.

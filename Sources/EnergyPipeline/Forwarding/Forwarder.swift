@@ -21,6 +21,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
 
   public let outbox: OutboxSpool
   public let faults = NetworkFaults()
+  /// Cuts a backoff short when the user clears (or injects) a network fault.
+  private let wakeSignal = WakeSignal()
   private let transport: any CollectorTransport
   private let settings: Settings
   private let clock: C
@@ -49,6 +51,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
       status.dropped = spool.dropped
       status.quarantined = spool.quarantined
       status.outboxError = spool.readError
+      status.outageInjected = faults.outage
+      status.slowNetworkInjected = faults.slow
       return status
     }
   }
@@ -85,11 +89,17 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         let delay = after ?? backoff(failures)
         let untilMs = wallTime.nowMs + delay.milliseconds
         state.withLock { state in
-          // A configuration error stays on screen while waiting: it needs a person, not time.
-          if case .configError = state.status.health { return }
-          state.status.health = .retrying(untilMs: untilMs, reason: Self.reason(state.status.health))
+          switch state.status.health {
+          case .unreachable(let since, let reason, _):
+            state.status.health = .unreachable(sinceMs: since, reason: reason, retryAtMs: untilMs)
+          case .retrying(_, let reason):
+            state.status.health = .retrying(untilMs: untilMs, reason: reason)
+          default:
+            // A configuration error stays on screen while waiting: it needs a person, not time.
+            break
+          }
         }
-        do { try await clock.sleep(for: delay) } catch { return }
+        do { try await wakeSignal.sleep(for: delay, on: clock) } catch { return }
       case .stop:
         continue
       }
@@ -118,9 +128,17 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     case stop
   }
 
-  private static func reason(_ health: ForwarderStatus.Health) -> String {
-    if case .retrying(_, let reason) = health { return reason }
-    return ""
+  /// Toggles the injected outage and tries again at once, so clearing it sends without waiting
+  /// out the backoff (and injecting it shows at once).
+  public func toggleOutage() -> Bool {
+    faults.outage.toggle()
+    wakeSignal.wake()
+    return faults.outage
+  }
+
+  public func toggleSlowNetwork() -> Bool {
+    faults.slow.toggle()
+    return faults.slow
   }
 
   func send(_ batch: [SequencedReading]) async -> Outcome {
@@ -128,7 +146,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     let body = Self.encode(batch, source: settings.source)
     let result: Result<TransportResponse, TransportFailure>
     if faults.outage {
-      result = .failure(TransportFailure("collector outage (injected)"))
+      result = .failure(TransportFailure("outage injected"))
     } else {
       if faults.slow { try? await clock.sleep(for: NetworkFaults.slowNetworkDelay) }
       result = await transport.post(body)
@@ -138,7 +156,13 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     switch result {
     case .failure(let failure):
       log("\(span) error: \(failure.message) (\(latency.milliseconds) ms)")
-      setHealth(.retrying(untilMs: 0, reason: failure.message))
+      // The outage began with the first failed attempt; later failures keep that time.
+      let nowMs = wallTime.nowMs
+      state.withLock { state in
+        var since = nowMs - latency.milliseconds
+        if case .unreachable(let first, _, _) = state.status.health { since = first }
+        state.status.health = .unreachable(sinceMs: since, reason: failure.message, retryAtMs: 0)
+      }
       return .retry(after: nil)
     case .success(let response):
       log("\(span) status \(response.status) (\(latency.milliseconds) ms)")

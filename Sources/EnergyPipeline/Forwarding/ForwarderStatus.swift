@@ -1,10 +1,14 @@
-/// Forwarding health for the header: connected / retrying in N s / auth error, backlog, sent, dropped.
+/// Forwarding health for the header: connected / unreachable since / retrying / auth error,
+/// backlog, sent, outbox drops, and which network faults a user injected.
 public struct ForwarderStatus: Equatable, Sendable {
   public enum Health: Equatable, Sendable {
     /// Nothing sent yet.
     case starting
     case connected
-    /// Waiting before the next attempt, until this wall time, because of `reason`.
+    /// No HTTP answer (refused, silent, reset, injected outage) since the first failed attempt at
+    /// `sinceMs`; the next attempt is at `retryAtMs` (0 while it is being scheduled).
+    case unreachable(sinceMs: Int64, reason: String, retryAtMs: Int64)
+    /// The collector answered but asked to retry (5xx, 429): the next attempt at `untilMs`.
     case retrying(untilMs: Int64, reason: String)
     /// 401/403: sending stopped until the token is fixed and the monitor restarted.
     case authError(String)
@@ -22,6 +26,9 @@ public struct ForwarderStatus: Equatable, Sendable {
   public var waitingForOutbox = 0
   /// Why the outbox cannot be written or read, while it cannot.
   public var outboxError: String?
+  /// Network faults injected from the fault menu.
+  public var outageInjected = false
+  public var slowNetworkInjected = false
 
   public init() {}
 }

@@ -1,0 +1,60 @@
+import EnergyCore
+import EnergyPipeline
+
+/// The link to the collector in one line: the backlog first (no width cuts it), then what the
+/// link is doing in plain words, then sent, outbox drops and rejected readings.
+public struct CollectorLine {
+  public var status: ForwarderStatus
+  public var nowMs: Int64
+
+  public init(status: ForwarderStatus, nowMs: Int64) {
+    self.status = status
+    self.nowMs = nowMs
+  }
+
+  /// `connected`, `unreachable since 16:31:05 (connection refused), retry in 3 s`, …; `compact`
+  /// puts the reason last, so a narrow screen cuts the reason and keeps the countdown.
+  public func healthText(compact: Bool = false) -> (text: String, style: CellStyle) {
+    switch status.health {
+    case .starting:
+      return ("connecting…", .dim)
+    case .connected:
+      return ("connected", .ok)
+    case .unreachable(let sinceMs, let reason, let retryAtMs):
+      let since = "unreachable since \(Timestamp.timeOfDay(sinceMs))"
+      return (compact ? "\(since), \(retry(retryAtMs)) (\(reason))" : "\(since) (\(reason)), \(retry(retryAtMs))", .warning)
+    case .retrying(let untilMs, let reason):
+      return (compact ? "\(retry(untilMs)) (collector answered \(reason))" : "collector answered \(reason), \(retry(untilMs))", .warning)
+    case .authError(let reason):
+      return ("auth error: \(reason)", .fault)
+    case .configError(let reason):
+      return ("config error: \(reason)", .fault)
+    }
+  }
+
+  /// A countdown that never shows 0: once the time has come, the attempt is under way.
+  func retry(_ atMs: Int64) -> String {
+    let left = atMs - nowMs
+    guard atMs > 0, left > 0 else { return "retrying now" }
+    return "retry in \((left + 999) / 1000) s"
+  }
+
+  public func render(into buffer: inout ScreenBuffer, area: Rect) {
+    let y = area.y
+    let maxX = area.maxX
+    var x = area.x
+    x += buffer.write(" collector ", x: x, y: y, style: .dim, maxWidth: maxX - x)
+    // The backlog always shows: the health text gives way before it.
+    let backlog = "  backlog \(status.backlog)"
+    var health = healthText()
+    let room = maxX - x - backlog.count - 1
+    if health.text.unicodeScalars.count > room { health = healthText(compact: true) }
+    x += buffer.write(health.text, x: x, y: y, style: health.style, maxWidth: max(1, room))
+    x += buffer.write(backlog, x: x, y: y, maxWidth: maxX - x)
+    if let error = status.outboxError {
+      buffer.write(
+        "  outbox error: \(error) (\(status.waitingForOutbox) waiting)", x: x, y: y, style: .fault,
+        maxWidth: maxX - x)
+    }
+  }
+}
