@@ -9,7 +9,7 @@ public struct AccessPolicy: Sendable {
   public var hostNames: Set<String>
 
   /// Routes that show no readings: the page itself, its API description and the health check.
-  static let publicPaths: Set<String> = ["/healthz", "/dashboard", "/openapi.yaml"]
+  static let publicPaths: Set<String> = ["/", "/healthz", "/dashboard", "/openapi.yaml"]
 
   public init(token: String?, hostNames: some Sequence<String> = []) {
     self.token = token.map(BearerToken.init)

@@ -19,10 +19,15 @@ public struct CollectorStartError: Error, CustomStringConvertible {
 }
 
 /// Opens the store and serves until SIGINT/SIGTERM (Hummingbird's service group handles both).
-public func runCollector(_ arguments: CollectorArguments, logger: Logger) async throws {
+/// `announce` gets the lines a person starting it wants: where the dashboard is, which database,
+/// whether a token is needed; and on stop, how many readings the database holds.
+public func runCollector(
+  _ arguments: CollectorArguments, logger: Logger, announce: @escaping @Sendable (String) -> Void = { _ in }
+) async throws {
   let app: Application<RouterResponder<BasicRequestContext>>
+  let store: SQLiteReadingStore
   do {
-    let store = try SQLiteReadingStore(path: arguments.databasePath)
+    store = try SQLiteReadingStore(path: arguments.databasePath)
     let access = AccessPolicy.serving(host: arguments.host, token: arguments.token, extraHostNames: arguments.allowedHosts)
     // Connections stay below the descriptor limit (the database and logs need some too), so
     // accepting never fails for lack of descriptors; the oldest silent client makes room first.
@@ -41,9 +46,16 @@ public func runCollector(_ arguments: CollectorArguments, logger: Logger) async 
       configuration: .init(
         address: .hostname(arguments.host, port: arguments.port), serverName: "energymon-collector",
         availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
+      onServerRunning: { channel in
+        let port = channel.localAddress?.port ?? arguments.port
+        let readings = (try? await store.readingCount()) ?? 0
+        for line in CollectorBanner.starting(arguments, port: port, readings: readings) { announce(line) }
+      },
       logger: logger)
   } catch {
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")
   }
   try await app.runService()
+  let readings = (try? await store.readingCount()) ?? 0
+  announce(CollectorBanner.stopped(arguments, readings: readings))
 }

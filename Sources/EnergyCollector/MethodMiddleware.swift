@@ -7,7 +7,7 @@ struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
   static var methods: [String: [HTTPRequest.Method]] {
     [
       "/energy": [.post], "/api/stats": [.get], "/api/readings": [.get], "/export.csv": [.get],
-      "/dashboard": [.get], "/healthz": [.get], "/openapi.yaml": [.get],
+      "/": [.get], "/dashboard": [.get], "/healthz": [.get], "/openapi.yaml": [.get],
     ]
   }
 

@@ -122,6 +122,17 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
+  /:
+    get:
+      summary: Redirects to the dashboard.
+      responses:
+        '302':
+          description: To /dashboard.
+          headers:
+            Location:
+              schema: {type: string, enum: [/dashboard]}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /dashboard:
     get:
       summary: Self-contained HTML page with statistics and charts, refreshing every 3 s.

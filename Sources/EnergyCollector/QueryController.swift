@@ -21,6 +21,10 @@ public struct QueryController<Context: RequestContext>: Sendable {
         status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
         body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
     }
+    // Someone typing the collector's address lands on the dashboard, not an empty 404.
+    router.get("/") { _, _ in
+      Response(status: .found, headers: [.location: "/dashboard"])
+    }
     router.get("/dashboard") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "text/html; charset=utf-8"],

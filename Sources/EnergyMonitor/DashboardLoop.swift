@@ -17,8 +17,11 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
     self.refreshHz = refreshHz
   }
 
-  public func run<T: TerminalBackend>(terminal: inout T) async {
+  /// Returns the view as the user left it, for `showShutdown`.
+  @discardableResult
+  public func run<T: TerminalBackend>(terminal: inout T) async -> DashboardViewState {
     let clock = runtime.clock
+    let collector = runtime.forwarder != nil
     let framePeriod = Duration.seconds(fraction: 1 / refreshHz)
     let devices = runtime.configuration.catalog.devices.map(\.id)
     var view = DashboardViewState()
@@ -29,8 +32,8 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
       while let key = terminal.readKey() {
         dirty = true
         if key == .resize { continue }
-        let command = KeyMap.handle(key, state: &view, devices: devices)
-        if command == .quit { return }
+        let command = KeyMap.handle(key, state: &view, devices: devices, collector: collector)
+        if command == .quit { return view }
         if let command, let message = runtime.perform(command) {
           view.message = message
           if command == .togglePause { model.paused = runtime.scheduler.control.isPaused }
@@ -52,7 +55,23 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
         dirty = false
       }
       let wake = min(nextFrame, clock.now.advanced(by: inputPollInterval))
-      do { try await clock.sleep(until: wake, tolerance: nil) } catch { return }
+      do { try await clock.sleep(until: wake, tolerance: nil) } catch { return view }
+    }
+    return view
+  }
+
+  /// After quit, until the runtime has finished: the screen says what it waits for (`sending 18
+  /// readings to the collector… (2 s)`) instead of freezing. Keys are ignored.
+  public func showShutdown<T: TerminalBackend>(terminal: inout T, view: DashboardViewState) async {
+    var view = view
+    view.faultMenuCursor = nil
+    view.showHelp = false
+    while !runtime.isFinished {
+      _ = terminal.readKey()
+      view.message = runtime.quitMessage ?? "quitting…"
+      let size = terminal.size
+      terminal.draw(DashboardRenderer.render(runtime.snapshot(), view: view, width: size.width, height: size.height))
+      do { try await runtime.clock.sleep(for: inputPollInterval) } catch { return }
     }
   }
 }

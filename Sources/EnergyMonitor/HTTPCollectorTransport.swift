@@ -20,6 +20,9 @@ public struct HTTPCollectorTransport: CollectorTransport {
     var configuration = HTTPClient.Configuration()
     configuration.timeout = .init(connect: connectTimeout, read: .seconds(10))
     configuration.redirectConfiguration = .disallow
+    // The forwarder retries with its own backoff and says so on screen; the client's own retries
+    // would hide a refused port behind the whole connect timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
   }()
 

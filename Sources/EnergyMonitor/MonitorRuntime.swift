@@ -21,6 +21,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   private let aggregator: Mutex<StatsAggregator>
   /// Wall time of the latest start or resume: devices are not OFFLINE for a pause.
   private let resumedAtMs: Atomic<Int64>
+  /// What quitting is doing, for the screen: it says so instead of pausing silently.
+  private let shutdown = Mutex(ShutdownPhase.running)
   /// Sends readings to the collector through the durable outbox; nil when not forwarding.
   public let forwarder: Forwarder<C>?
   /// How long quitting waits for the outbox to drain before leaving the rest for the next run.
@@ -86,6 +88,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       group.addTask { await self.every(Self.statsInterval) { self.updateStatistics() } }
       if let forwarder { group.addTask { await forwarder.run() } }
     }
+    shutdown.withLock { $0 = .writingLog }
+    defer { shutdown.withLock { $0 = .finished } }
     updateStatistics()
     var status = flushLog()
     // Readings the outbox never took were not logged either: they count as not written.
@@ -93,6 +97,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     status.pending += recording.waiting
     if status.error == nil, let error = recording.error { status.error = "outbox: \(error)" }
     if let forwarder {
+      let deadlineMs = wallTime.nowMs + Self.quitDrainLimit.milliseconds
+      shutdown.withLock { $0 = .sending(untilMs: deadlineMs) }
       // Quitting is cancellation; the drain gets a task of its own, awaited here, so it can still run.
       await Task { await forwarder.drain(for: Self.quitDrainLimit) }.value
       let left = forwarder.status.backlog
@@ -102,6 +108,22 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       "session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
     csvSink.closeFile()
     return status
+  }
+
+  /// True once `run()` has returned everything to disk.
+  public var isFinished: Bool { shutdown.withLock { $0 == .finished } }
+
+  /// While quitting: `sending 18 readings to the collector… (2 s)`; nil while running.
+  public var quitMessage: String? {
+    switch shutdown.withLock({ $0 }) {
+    case .running, .finished: return nil
+    case .writingLog: return "quitting: writing the CSV log…"
+    case .sending(let untilMs):
+      let backlog = forwarder?.status.backlog ?? 0
+      let seconds = max(1, (untilMs - wallTime.nowMs + 999) / 1000)
+      return backlog == 0
+        ? "quitting: outbox sent" : "quitting: sending \(backlog) readings to the collector… (\(seconds) s)"
+    }
   }
 
   private func every(_ interval: Duration, _ work: () -> Void) async {
@@ -200,11 +222,20 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()
-        return "exported \(result.rows) readings to \(result.readingsPath) and \(result.summaryPath)"
+        // Two lines: the path gets one of its own, relative to the data folder, so it shows whole.
+        let summary = (result.summaryPath as NSString).lastPathComponent
+        return "exported \(result.rows) readings (summary: \(summary)) to\n\(relativeToDataDirectory(result.readingsPath))"
       } catch {
         return "export failed: \(error.message)"
       }
     }
+  }
+
+  /// `exports/energy-….csv` for a path inside the data folder; other paths unchanged.
+  func relativeToDataDirectory(_ path: String) -> String {
+    var folder = configuration.dataDirectory
+    while folder.hasSuffix("/") && folder.count > 1 { folder.removeLast() }
+    return path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
   }
 
   /// Writes this session's readings and their summary under `<data-dir>/exports/`.
@@ -231,4 +262,12 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       uniqueKeysWithValues: catalog.devices.map { ($0.id, EnergyIntegrator.gapLimit(period: $0.period)) })
     return { limits[$0] ?? EnergyIntegrator.gapLimit(period: 1) }
   }
+}
+
+/// Where quitting is: the screen shows it while the log is written and the outbox drains.
+enum ShutdownPhase: Equatable, Sendable {
+  case running
+  case writingLog
+  case sending(untilMs: Int64)
+  case finished
 }

@@ -73,7 +73,10 @@ struct EnergymonCollector: AsyncParsableCommand {
     }
     var logger = Logger(label: "energymon-collector")
     logger.logLevel = .info
-    try await runCollector(arguments, logger: logger)
+    try await runCollector(arguments, logger: logger) { line in
+      // One write a line, straight to stdout: the banner shows even when stdout is a pipe.
+      FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
   }
 
   static func main() async {

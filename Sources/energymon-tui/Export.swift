@@ -14,10 +14,19 @@ struct Export: ParsableCommand {
   @Option(help: ArgumentHelp("The CSV file to write (device_id,timestamp,power).", valueName: "file"))
   var out: String
 
+  @Flag(help: "Overwrite --out and its -summary.csv if they exist.")
+  var force = false
+
   func run() throws {
     let configuration = MonitorConfiguration(dataDirectory: data.dataDirectory, catalog: .defaults, seed: 0)
     guard FileManager.default.fileExists(atPath: configuration.sensorLogPath) else {
       throw ConfigurationError("no sensor log at \(configuration.sensorLogPath)")
+    }
+    // An earlier export is somebody's data: never replaced without being asked.
+    if !force {
+      for path in [out, CSVExporter.summaryPath(for: out)] where FileManager.default.fileExists(atPath: path) {
+        throw ConfigurationError("\(path) exists; give --force to overwrite it")
+      }
     }
     let catalog = (try? DeviceCatalog.load(path: configuration.defaultCatalogPath)) ?? .defaults
     let exporter = CSVExporter(gapLimit: MonitorRuntime<ContinuousClock>.gapLimits(catalog))

@@ -69,7 +69,9 @@ struct MonitorLauncher {
       if var screen = terminal {
         var loop = DashboardLoop(runtime: runtime, refreshHz: configuration.refreshHz)
         loop.shouldStop = { stop.isRequested }
-        await loop.run(terminal: &screen)
+        let view = await loop.run(terminal: &screen)
+        group.cancelAll()
+        await loop.showShutdown(terminal: &screen, view: view)
       } else {
         while !stop.isRequested {
           try? await clock.sleep(for: .milliseconds(50))

@@ -134,7 +134,21 @@ import Testing
     #expect(counts == log.split(separator: "\n").count - 1)
     #expect(result.stdout.hasPrefix("exported \(counts) readings of 3 devices to \(out)"))
 
-    let missing = try runProcess(binaryPath, ["export", "--data-dir", folder.file("nothing"), "--out", out])
+    // A second export to the same file is refused, and changes nothing, unless --force.
+    try "keep me\n".write(toFile: out, atomically: true, encoding: .utf8)
+    let again = try runProcess(binaryPath, ["export", "--data-dir", folder.path, "--out", out])
+    #expect(again.status == 2)
+    #expect(again.stderr == "energymon-tui: \(out) exists; give --force to overwrite it\n")
+    #expect(folder.read("out/all.csv") == "keep me\n")
+    try FileManager.default.removeItem(atPath: out)
+    let summaryOnly = try runProcess(binaryPath, ["export", "--data-dir", folder.path, "--out", out])
+    #expect(summaryOnly.status == 2, "the summary beside it would be overwritten too")
+    #expect(summaryOnly.stderr.contains("all-summary.csv exists; give --force"))
+    let forced = try runProcess(binaryPath, ["export", "--data-dir", folder.path, "--out", out, "--force"])
+    #expect(forced.status == 0)
+    #expect(folder.read("out/all.csv") == log)
+
+    let missing = try runProcess(binaryPath, ["export", "--data-dir", folder.file("nothing"), "--out", folder.file("new.csv")])
     #expect(missing.status == 2)
     #expect(missing.stderr == "energymon-tui: no sensor log at \(folder.file("nothing"))/logs/sensor_log.csv\n")
   }

@@ -50,6 +50,30 @@ import Testing
     folder.lines("logs/sensor_log.csv").dropFirst().sorted()
   }
 
+  @Test func theCollectorSaysWhereItsDashboardIsAndWhatItHoldsWhenItStops() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let port = Int.random(in: 20_000...60_000)
+    let database = folder.file("collector.sqlite")
+    let process = try RunningProcess(collectorPath, ["--port", "\(port)", "--db", database, "--token", "s3cret"])
+    #expect(eventually { process.stdoutSoFar.contains("token required") }, "stdout: \(process.stdoutSoFar)")
+    let banner = process.stdoutSoFar
+    #expect(banner.contains("energymon-collector: dashboard http://127.0.0.1:\(port)/dashboard\n"))
+    #expect(banner.contains("energymon-collector: database \(database) (0 readings)\n"))
+    let root = try runProcess("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(port)/"])
+    #expect(root.stdout == "302 http://127.0.0.1:\(port)/dashboard")
+    let post = try runProcess("/usr/bin/curl", [
+      "-sf", "-H", "Authorization: Bearer s3cret", "-H", "Content-Type: application/json", "--data",
+      #"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1},{"device_id":"AC001","timestamp":"2025-04-10T12:02:01Z","power":2}]"#,
+      "http://127.0.0.1:\(port)/energy",
+    ])
+    #expect(post.status == 0)
+    kill(process.pid, SIGTERM)
+    let result = process.wait(timeout: 15)
+    #expect(result.status == 0)
+    #expect(result.stdout.hasSuffix("energymon-collector: stopped; \(database) holds 2 readings\n"), "\(result.stdout)")
+  }
+
   @Test func theCollectorHoldsExactlyTheReadingsInTheCSV() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }

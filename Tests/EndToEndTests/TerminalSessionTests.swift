@@ -78,13 +78,13 @@ import Testing
 
   @Test func resizingHelpAndQuit() throws {
     try withSession { session, folder in
-      #expect(eventually { session.screen.contains("MIN W") })
+      #expect(eventually { session.screen.contains("MIN all") })
       session.resize(width: 60, height: 15)
-      #expect(eventually { let s = session.screen; return s.contains("NOW W") && !s.contains("MIN W") })
+      #expect(eventually { let s = session.screen; return s.contains("NOW") && !s.contains("MIN all") })
       session.resize(width: 20, height: 6)
       #expect(eventually { session.screen.contains("terminal too small") })
       session.resize(width: 100, height: 30)
-      #expect(eventually { session.screen.contains("MIN W") && session.screen.contains("FR003") })
+      #expect(eventually { session.screen.contains("MIN all") && session.screen.contains("FR003") })
       session.send("?")
       #expect(eventually { session.screen.contains("freeze / unfreeze the display") })
       session.send("Escape")
@@ -101,9 +101,12 @@ import Testing
     try withSession { session, _ in
       #expect(eventually { session.screen.contains("FR003") })
       session.send("j", "f")
-      #expect(eventually { session.screen.contains("fault: WM002") })
+      #expect(eventually { session.screen.contains("─ faults ─") && session.screen.contains("│ WM002 Washing machine") })
       session.send("3")
       #expect(eventually { session.screen.contains("OFFLINE dropout") }, "screen was:\n\(session.screen)")
+      // Not drawing power: a dash, not the last reading.
+      let row = session.screen.split(separator: "\n").first { $0.contains("WM002") } ?? ""
+      #expect(row.contains("Washing machine       – "), "\(row)")
       session.send("f", "5")
       #expect(eventually { !session.screen.contains("dropout") && session.screen.contains("cleared faults on WM002") })
     }

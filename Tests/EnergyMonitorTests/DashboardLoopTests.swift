@@ -76,7 +76,8 @@ import Testing
       await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       let path = folder.file("exports/energy-20250410-120202.csv")
       #expect(FileManager.default.fileExists(atPath: path))
-      #expect(terminal.screen[22].contains("exported 6 readings to"))
+      #expect(terminal.screen[21] == " exported 6 readings (summary: energy-20250410-120202-summary.csv) to".padding(toLength: 80, withPad: " ", startingAt: 0))
+      #expect(terminal.screen[22].hasPrefix(" exports/energy-20250410-120202.csv "), "the path on its own line, relative to the data folder")
     }
   }
 
@@ -89,7 +90,7 @@ import Testing
       await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen.count == 30)
       #expect(terminal.screen[0].unicodeScalars.count == 100)
-      #expect(terminal.screen[2].contains("MIN W"))
+      #expect(terminal.screen[2].contains("MIN all"))
     }
   }
 

@@ -182,6 +182,28 @@ import Testing
     setup.folder.cleanUp()
   }
 
+  @Test func aCollectorThatStopsIsShownUnreachableWithinASecondAndAHalf() async throws {
+    // Connected and idle; the collector then refuses. A reading arrives at 0.2 s; the forwarder,
+    // waking every flush interval (1 s), tries it and shows the refusal, all by 1.5 s.
+    let refused = Result<TransportResponse, TransportFailure>.failure(TransportFailure("connection refused"))
+    let setup = try Setup([Self.ok, refused], readings: 1)
+    let task = Task { await setup.forwarder.run() }
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.forwarder.status.health == .connected)
+    setup.clock.advance(by: .milliseconds(200))
+    try setup.forwarder.outbox.append([reading("AC001", 200, 100)])
+    setup.clock.advance(by: .milliseconds(1300))
+    await setup.clock.waitForSleepers(1)
+    guard case .unreachable(let since, "connection refused", _) = setup.forwarder.status.health else {
+      Issue.record("health at 1.5 s is \(setup.forwarder.status.health)")
+      return
+    }
+    #expect(since <= 1500)
+    task.cancel()
+    await task.value
+    setup.folder.cleanUp()
+  }
+
   @Test func aNetworkFailureShowsUnreachableSinceTheFirstFailure() async throws {
     let refused = Result<TransportResponse, TransportFailure>.failure(TransportFailure("connection refused"))
     let setup = try Setup([refused, refused, refused], readings: 1)

@@ -1,0 +1,29 @@
+import Foundation
+
+/// What the collector prints when it starts and stops: the dashboard's URL, the database, whether
+/// a token is required, and how many readings it holds, so nobody has to guess.
+public enum CollectorBanner {
+  public static func baseURL(host: String, port: Int) -> String {
+    let shown = host.contains(":") ? "[\(host)]" : host
+    return "http://\(shown):\(port)"
+  }
+
+  public static func starting(_ arguments: CollectorArguments, port: Int, readings: Int) -> [String] {
+    let base = baseURL(host: arguments.host, port: port)
+    return [
+      "energymon-collector: dashboard \(base)/dashboard",
+      "energymon-collector: database \(absolute(arguments.databasePath)) (\(readings) readings)",
+      arguments.token == nil
+        ? "energymon-collector: no token: anyone who can reach \(base) may post and read readings"
+        : "energymon-collector: token required (Authorization: Bearer …) to post and read readings",
+    ]
+  }
+
+  public static func stopped(_ arguments: CollectorArguments, readings: Int) -> String {
+    "energymon-collector: stopped; \(absolute(arguments.databasePath)) holds \(readings) readings"
+  }
+
+  static func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+  }
+}
