@@ -64,24 +64,31 @@ public struct PowerHistory: Sendable {
     }
     var points: [ChartPoint] = []
     points.reserveCapacity(count)
-    for column in 0..<count {
-      let start = firstSecond + Int64(column * span / count)
-      let end = firstSecond + Int64((column + 1) * span / count)
-      var peak: Float = -1
-      for second in start..<end {
-        let bucket = buckets[Self.index(second)]
-        guard bucket.second == second else { continue }
-        peak = max(peak, bucket.peak)
-        held = (bucket.last, bucket.lastMs)
-      }
-      if peak >= 0 {
-        points.append(.value(peak))
-      } else if let held, start * 1000 - held.ms <= gapLimitMs {
-        points.append(.value(held.value))
-      } else if let firstMs, firstMs < start * 1000 {
-        points.append(.gap)
-      } else {
-        points.append(.none)
+    buckets.withUnsafeBufferPointer { buckets in
+      var second = firstSecond
+      var index = Self.index(firstSecond)
+      for column in 0..<count {
+        let start = second
+        let end = firstSecond + Int64((column + 1) * span / count)
+        var peak: Float = -1
+        while second < end {
+          let bucket = buckets[index]
+          if bucket.second == second {
+            peak = max(peak, bucket.peak)
+            held = (bucket.last, bucket.lastMs)
+          }
+          second += 1
+          index = index == Self.seconds - 1 ? 0 : index + 1
+        }
+        if peak >= 0 {
+          points.append(.value(peak))
+        } else if let held, start * 1000 - held.ms <= gapLimitMs {
+          points.append(.value(held.value))
+        } else if let firstMs, firstMs < start * 1000 {
+          points.append(.gap)
+        } else {
+          points.append(.none)
+        }
       }
     }
     return points

@@ -74,6 +74,12 @@ import Testing
     #expect(lines[0].contains("total 260.0 W"), "500 W of WM002 left out: \(lines[0])")
     model.devices[2].status = .waiting
     #expect(screen(model)[7].hasPrefix("  FR003 Refrigerator          – "))
+    // In dropout but not yet OFFLINE (or paused, which never counts as OFFLINE): still no reading.
+    var paused = sampleModel(paused: true)
+    paused.devices[1].status = .fault([.dropout])
+    let pausedLines = screen(paused)
+    #expect(pausedLines[5].hasPrefix("  WM002 Washing machine       – "))
+    #expect(pausedLines[0].contains("total 260.0 W"))
   }
 
   @Test func whilePausedTheLiveNumbersAreDim() {
@@ -114,6 +120,8 @@ import Testing
     if width >= 60 { #expect(lines[0].contains("outage")) }
     if width >= 100 {
       #expect(lines[2].contains("unreachable since 12:01:55 (connection refused), retry in 3 s"))
+    } else if width >= 60 {
+      #expect(lines[2].contains(" collector unreachable, retry in 3 s ("), "the countdown stays: \(lines[2])")
     } else {
       #expect(lines[2].contains(" collector unreachabl"))
     }

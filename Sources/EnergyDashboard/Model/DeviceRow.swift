@@ -31,10 +31,12 @@ public struct DeviceRow: Sendable {
     self.history = history
   }
 
-  /// Whether `current` is drawn now: an OFFLINE or WAITING device draws nothing we know of.
+  /// Whether `current` is drawn now: an OFFLINE or WAITING device, or one in dropout (even while
+  /// paused, before it counts as OFFLINE), draws nothing we know of.
   public var isReporting: Bool {
     switch status {
-    case .ok, .fault: current != nil
+    case .ok: current != nil
+    case .fault(let faults): current != nil && !faults.contains(.dropout)
     case .waiting, .offline: false
     }
   }

@@ -12,19 +12,24 @@ public struct CollectorLine {
     self.nowMs = nowMs
   }
 
-  /// `connected`, `unreachable since 16:31:05 (connection refused), retry in 3 s`, …; `compact`
-  /// puts the reason last, so a narrow screen cuts the reason and keeps the countdown.
-  public func healthText(compact: Bool = false) -> (text: String, style: CellStyle) {
+  /// `connected`, `unreachable since 16:31:05 (connection refused), retry in 3 s`, …; each level
+  /// of `compact` moves what matters less to the end, so a narrow screen cuts that first.
+  public func healthText(compact: Int = 0) -> (text: String, style: CellStyle) {
     switch status.health {
     case .starting:
       return ("connecting…", .dim)
     case .connected:
       return ("connected", .ok)
     case .unreachable(let sinceMs, let reason, let retryAtMs):
-      let since = "unreachable since \(Timestamp.timeOfDay(sinceMs))"
-      return (compact ? "\(since), \(retry(retryAtMs)) (\(reason))" : "\(since) (\(reason)), \(retry(retryAtMs))", .warning)
+      let time = Timestamp.timeOfDay(sinceMs)
+      let text = switch compact {
+      case 0: "unreachable since \(time) (\(reason)), \(retry(retryAtMs))"
+      case 1: "unreachable since \(time), \(retry(retryAtMs)) (\(reason))"
+      default: "unreachable, \(retry(retryAtMs)) (since \(time), \(reason))"
+      }
+      return (text, .warning)
     case .retrying(let untilMs, let reason):
-      return (compact ? "\(retry(untilMs)) (collector answered \(reason))" : "collector answered \(reason), \(retry(untilMs))", .warning)
+      return (compact > 0 ? "\(retry(untilMs)) (collector answered \(reason))" : "collector answered \(reason), \(retry(untilMs))", .warning)
     case .authError(let reason):
       return ("auth error: \(reason)", .fault)
     case .configError(let reason):
@@ -46,9 +51,9 @@ public struct CollectorLine {
     x += buffer.write(" collector ", x: x, y: y, style: .dim, maxWidth: maxX - x)
     // The backlog always shows: the health text gives way before it.
     let backlog = "  backlog \(status.backlog)"
-    var health = healthText()
     let room = maxX - x - backlog.count - 1
-    if health.text.unicodeScalars.count > room { health = healthText(compact: true) }
+    var health = healthText()
+    for level in 1...2 where health.text.unicodeScalars.count > room { health = healthText(compact: level) }
     x += buffer.write(health.text, x: x, y: y, style: health.style, maxWidth: max(1, room))
     x += buffer.write(backlog, x: x, y: y, maxWidth: maxX - x)
     if let error = status.outboxError {

@@ -54,21 +54,23 @@ public struct DeviceTable {
     let labelWidth = Sparkline.labelWidth(totalWidth: area.width)
     let chartArea = area.width - Self.marginWidth - labelWidth - 1
     let span = ChartSpan(columns: chartArea)
-    let charts = (first..<last).map { index in
+    func chart(_ index: Int) -> Sparkline {
       Sparkline(
         points: devices[index].history.points(columns: span.columns, spanSeconds: span.seconds, nowMs: nowMs),
         span: span)
     }
-    let sharedTop = chartScale == .shared ? charts.compactMap(\.peak).max() : nil
+    // Shared: a first pass finds the top; each chart is then built again and drawn at once, while
+    // its points are still in cache.
+    let sharedTop = chartScale == .shared ? (first..<last).compactMap { chart($0).peak }.max() : nil
 
     for (slot, index) in (first..<last).enumerated() {
       let y = area.y + 1 + slot * 2
       renderRow(devices[index], selected: index == selected, columns: columns, into: &buffer, x: area.x, y: y, width: area.width)
       guard y + 1 < area.maxY, chartArea > 0 else { continue }
-      var chart = charts[slot]
-      chart.top = sharedTop
-      chart.render(into: &buffer, area: Rect(x: area.x + Self.marginWidth, y: y + 1, width: chartArea, height: 1))
-      let label = chart.label(compact: labelWidth < 20)
+      var sparkline = chart(index)
+      sparkline.top = sharedTop
+      sparkline.render(into: &buffer, area: Rect(x: area.x + Self.marginWidth, y: y + 1, width: chartArea, height: 1))
+      let label = sparkline.label(compact: labelWidth < 20)
       buffer.write(label, x: area.maxX - labelWidth, y: y + 1, style: .dim, maxWidth: labelWidth)
     }
     if first > 0 || last < devices.count {
@@ -92,28 +94,37 @@ public struct DeviceTable {
       buffer.put("▶", x: x, y: y, style: .selected)
     }
     var column = x + Self.marginWidth
+    var scratch: [UInt8] = []
+    scratch.reserveCapacity(16)
+    /// Right-aligns a figure written by `fill` into the scratch bytes, or `–` when there is none.
+    func figure(_ width: Int, _ style: CellStyle, _ fill: ((inout [UInt8]) -> Void)?) {
+      scratch.removeAll(keepingCapacity: true)
+      guard let fill else {
+        buffer.put("–", x: column + width - 1, y: y, style: style)
+        return
+      }
+      fill(&scratch)
+      buffer.writeRightAligned(scratch, x: column, y: y, width: width, style: style)
+    }
+    func power(_ watts: Double?) -> ((inout [UInt8]) -> Void)? {
+      watts.map { value in { Units.appendPower(value, to: &$0) } }
+    }
     for kind in columns {
       switch kind {
       case .id: buffer.write(row.id.rawValue, x: column, y: y, style: style, maxWidth: kind.width)
       case .name: buffer.write(row.name, x: column, y: y, style: style, maxWidth: kind.width)
       case .now:
         // An OFFLINE or WAITING device draws nothing we know of: a dash, not its last reading.
-        let text = row.isReporting ? row.current.map(Units.power) ?? "–" : "–"
         let live = row.isReporting && !paused
-        writeRight(text, x: column, y: y, width: kind.width, style: live ? style : notLive, into: &buffer)
-      case .avg: writeRight(stats.average.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
-      case .min: writeRight(stats.minimum.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
-      case .max: writeRight(stats.maximum.map(Units.power) ?? "–", x: column, y: y, width: kind.width, style: style, into: &buffer)
-      case .used: writeRight(Units.energy(kwh), x: column, y: y, width: kind.width, style: style, into: &buffer)
+        figure(kind.width, live ? style : notLive, row.isReporting ? power(row.current) : nil)
+      case .avg: figure(kind.width, style, power(stats.average))
+      case .min: figure(kind.width, style, power(stats.minimum))
+      case .max: figure(kind.width, style, power(stats.maximum))
+      case .used: figure(kind.width, style) { Units.appendEnergy(kwh, to: &$0) }
       case .status:
         buffer.write(row.status.label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)
       }
       column += kind.width + 1
     }
-  }
-
-  private func writeRight(_ text: String, x: Int, y: Int, width: Int, style: CellStyle, into buffer: inout ScreenBuffer) {
-    let count = text.unicodeScalars.count
-    buffer.write(text, x: x + max(0, width - count), y: y, style: style, maxWidth: width)
   }
 }

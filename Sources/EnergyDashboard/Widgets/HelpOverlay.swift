@@ -19,7 +19,7 @@ public struct HelpOverlay {
     lines += KeyMap.help.map { Line(term: $0.keys, text: $0.action) }
     lines += [
       Line(term: "COLUMNS", text: ""),
-      Line(term: "NOW", text: "latest reading; – when OFFLINE or not heard yet;"),
+      Line(term: "NOW", text: "latest reading; – when OFFLINE, in dropout or not heard;"),
       Line(term: "", text: "dim while paused: the last value, not a live one"),
       Line(term: "AVG MIN MAX", text: "power over the window in the title: all = since start,"),
       Line(term: "", text: "60s = the last 60 s (w switches)"),

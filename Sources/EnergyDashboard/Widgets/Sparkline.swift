@@ -43,17 +43,21 @@ public struct Sparkline {
     let top = self.top ?? peak ?? 0
     let scale: Float = top > 0 ? 7 / top : 0
     let shown = points.suffix(area.width)
-    var x = area.maxX - shown.count
-    for point in shown {
-      switch point {
-      case .none: break
-      case .gap: buffer.put(Self.gapMark, x: x, y: area.y, style: .dim)
-      case .value(let value):
-        // Rounded to the nearest of the eight levels; values are never negative.
-        let level = Int(max(0, value) * scale + 0.5)
-        buffer.put(Self.bars[min(7, level)], x: x, y: area.y, style: .spark)
+    let bars = Self.bars
+    // Straight into the row's cells: a 1,000-device frame draws about 90,000 of them.
+    buffer.withRow(area.y, from: area.maxX - shown.count) { row in
+      var column = 0
+      for point in shown where column < row.count {
+        switch point {
+        case .none: break
+        case .gap: row[column] = Cell(Self.gapMark, style: .dim)
+        case .value(let value):
+          // Rounded to the nearest of the eight levels; values are never negative.
+          let level = Int(max(0, value) * scale + 0.5)
+          row[column] = Cell(bars[min(7, level)], style: .spark)
+        }
+        column += 1
       }
-      x += 1
     }
   }
 }
