@@ -87,7 +87,7 @@ let package = Package(
     .testTarget(
       name: "EnergyMonitorTests", dependencies: ["EnergyMonitor", "EnergyTestSupport"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyTestSupport"]),
+      name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyCore", "EnergyTestSupport"]),
     .executableTarget(
       name: "EnergyBenchmarks",
       dependencies: [

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// What the collector prints when it starts and stops: the dashboard's URL, the database, whether
@@ -24,6 +25,6 @@ public enum CollectorBanner {
   }
 
   static func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    path.hasPrefix("/") ? path : PathText.join(FileManager.default.currentDirectoryPath, path)
   }
 }

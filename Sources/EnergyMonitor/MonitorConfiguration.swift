@@ -24,13 +24,13 @@ public struct MonitorConfiguration: Sendable {
     self.duration = duration
   }
 
-  public var logsDirectory: String { (dataDirectory as NSString).appendingPathComponent("logs") }
-  public var sensorLogPath: String { (logsDirectory as NSString).appendingPathComponent("sensor_log.csv") }
-  public var commLogPath: String { (logsDirectory as NSString).appendingPathComponent("comm_log.txt") }
-  public var exportsDirectory: String { (dataDirectory as NSString).appendingPathComponent("exports") }
-  public var outboxDirectory: String { (dataDirectory as NSString).appendingPathComponent("outbox") }
+  public var logsDirectory: String { PathText.join(dataDirectory, "logs") }
+  public var sensorLogPath: String { PathText.join(logsDirectory, "sensor_log.csv") }
+  public var commLogPath: String { PathText.join(logsDirectory, "comm_log.txt") }
+  public var exportsDirectory: String { PathText.join(dataDirectory, "exports") }
+  public var outboxDirectory: String { PathText.join(dataDirectory, "outbox") }
   /// A stable id for this installation, created once: the `source` of every forwarded batch.
-  public var sourceIDPath: String { (dataDirectory as NSString).appendingPathComponent("source-id") }
+  public var sourceIDPath: String { PathText.join(dataDirectory, "source-id") }
   /// Used when `--devices` is not given and the file exists.
-  public var defaultCatalogPath: String { (dataDirectory as NSString).appendingPathComponent("devices.json") }
+  public var defaultCatalogPath: String { PathText.join(dataDirectory, "devices.json") }
 }

@@ -223,7 +223,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       do throws(CSVExportError) {
         let result = try exportSession()
         // Two lines: the path gets one of its own, relative to the data folder, so it shows whole.
-        let summary = (result.summaryPath as NSString).lastPathComponent
+        let summary = PathText.lastComponent(of: result.summaryPath)
         return "exported \(result.rows) readings (summary: \(summary)) to\n\(relativeToDataDirectory(result.readingsPath))"
       } catch {
         return "export failed: \(error.message)"

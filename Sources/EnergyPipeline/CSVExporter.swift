@@ -28,7 +28,7 @@ public struct CSVExporter: Sendable {
 
   /// `<exports>/energy-YYYYMMDD-HHMMSS.csv` for the given wall time.
   public static func sessionExportPath(exportsDirectory: String, epochMs: Int64) -> String {
-    (exportsDirectory as NSString).appendingPathComponent("energy-\(Timestamp.compact(epochMs)).csv")
+    PathText.join(exportsDirectory, "energy-\(Timestamp.compact(epochMs)).csv")
   }
 
   /// Exports the rows of `logPath` from byte `offset` on, then `extra` readings not yet in the log.
@@ -36,7 +36,7 @@ public struct CSVExporter: Sendable {
     logPath: String, offset: Int64 = 0, extra: [Reading] = [], to readingsPath: String
   ) throws(CSVExportError) -> Result {
     let summaryPath = Self.summaryPath(for: readingsPath)
-    let directory = (readingsPath as NSString).deletingLastPathComponent
+    let directory = PathText.parent(of: readingsPath)
     if let failure = CSVLogSink.makeDirectories(directory) {
       throw CSVExportError(message: "\(directory): cannot create folder (\(failure))")
     }

@@ -108,7 +108,7 @@ public final class CSVLogSink: Sendable {
       Foundation.close(state.fd)
       state.fd = -1
     }
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = PathText.parent(of: path)
     if let failure = Self.makeDirectories(directory) {
       throw CSVLogError(message: "\(directory): cannot create folder (\(failure))")
     }
@@ -166,7 +166,7 @@ public final class CSVLogSink: Sendable {
     if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
       return isDirectory.boolValue ? nil : String(cString: strerror(ENOTDIR))
     }
-    if let failure = makeDirectories((directory as NSString).deletingLastPathComponent) {
+    if let failure = makeDirectories(PathText.parent(of: directory)) {
       return failure
     }
     if mkdir(directory, 0o755) != 0 && errno != EEXIST {

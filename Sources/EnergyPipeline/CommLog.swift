@@ -15,7 +15,7 @@ public final class CommLog: Sendable {
     let line = "\(Timestamp.rfc3339(epochMs)) \(message)\n"
     lock.lock()
     defer { lock.unlock() }
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = PathText.parent(of: path)
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return }

@@ -67,7 +67,7 @@ struct EnergymonCollector: AsyncParsableCommand {
       throw ValidationError(
         "refusing to listen on \(host) without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated")
     }
-    let folder = (database as NSString).deletingLastPathComponent
+    let folder = PathText.parent(of: database)
     if !folder.isEmpty {
       try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }

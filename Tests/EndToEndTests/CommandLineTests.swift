@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 import Testing
 
@@ -115,6 +116,18 @@ import Testing
     for option in ["--data-dir", "--devices", "--interval", "--seed", "--refresh", "--headless", "--duration", "export"] {
       #expect(result.stdout.contains(option), "help mentions \(option)")
     }
+  }
+
+  @Test(arguments: ["d", "d/", "./e", "data"])
+  func aRelativeDataFolderOfAnyLengthWorks(dataDirectory: String) throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    let result = try runProcess("/bin/sh", [
+      "-c", "cd '\(folder.path)' && exec '\(binaryPath)' --headless --data-dir '\(dataDirectory)' --duration 0.5 --interval 0.1",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(folder.lines(PathText.join(dataDirectory, "logs/sensor_log.csv")).count > 3)
   }
 
   @Test func exportCopiesTheLogAndWritesASummary() throws {

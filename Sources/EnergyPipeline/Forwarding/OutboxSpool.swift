@@ -66,11 +66,11 @@ public final class OutboxSpool: Sendable {
     state = Mutex(try Self.load(directory: directory))
   }
 
-  private var cursorPath: String { (directory as NSString).appendingPathComponent("acked") }
+  private var cursorPath: String { PathText.join(directory, "acked") }
 
   private static func load(directory: String) throws -> State {
     var state = State()
-    let cursor = (directory as NSString).appendingPathComponent("acked")
+    let cursor = PathText.join(directory, "acked")
     if let text = try? String(contentsOfFile: cursor, encoding: .utf8),
       let value = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
     {
@@ -81,7 +81,7 @@ public final class OutboxSpool: Sendable {
       guard name.hasPrefix("segment-"), name.hasSuffix(".csv"),
         let first = Int64(name.dropFirst("segment-".count).dropLast(".csv".count))
       else { return nil }
-      let path = (directory as NSString).appendingPathComponent(name)
+      let path = PathText.join(directory, name)
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
       return Segment(firstSeq: first, path: path, bytes: size)
     }
@@ -152,7 +152,7 @@ public final class OutboxSpool: Sendable {
         startsSegment
         ? Segment(
           firstSeq: entries[0].seq,
-          path: (directory as NSString).appendingPathComponent(String(format: "segment-%016lld.csv", entries[0].seq)),
+          path: PathText.join(directory, String(format: "segment-%016lld.csv", entries[0].seq)),
           bytes: 0)
         : state.segments[state.segments.count - 1]
       let fd = open(segment.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
@@ -214,7 +214,7 @@ public final class OutboxSpool: Sendable {
       case .success(let data):
         chunk = data
       case .failure(let error):
-        state.readError = "cannot read \((segment.path as NSString).lastPathComponent): \(error.message)"
+        state.readError = "cannot read \(PathText.lastComponent(of: segment.path)): \(error.message)"
         return
       }
       state.readError = nil
@@ -223,7 +223,7 @@ public final class OutboxSpool: Sendable {
       var consumed = parsed.bytes
       if consumed == 0 {
         // No line end in a whole chunk: the file was damaged. Skip it rather than stall forever.
-        state.readError = "\((segment.path as NSString).lastPathComponent): damaged at byte \(offset), skipped"
+        state.readError = "\(PathText.lastComponent(of: segment.path)): damaged at byte \(offset), skipped"
         consumed = max(chunk.count, 1)
       }
       for entry in readings where entry.seq > state.loadedThrough {
@@ -278,12 +278,12 @@ public final class OutboxSpool: Sendable {
   /// The collector refused `batch` as invalid: keep it under `rejected/` with the reason, and go on.
   public func reject(_ batch: [SequencedReading], reason: String) {
     guard let last = batch.last, let first = batch.first else { return }
-    let folder = (directory as NSString).appendingPathComponent("rejected")
+    let folder = PathText.join(directory, "rejected")
     _ = CSVLogSink.makeDirectories(folder)
     var text = "# rejected by the collector: \(reason.replacingOccurrences(of: "\n", with: " "))\nseq,\(CSVFormat.header)\n"
     for entry in batch { text += "\(entry.seq),\(CSVFormat.row(entry.reading))\n" }
     try? text.write(
-      toFile: (folder as NSString).appendingPathComponent("batch-\(first.seq)-\(last.seq).csv"), atomically: true,
+      toFile: PathText.join(folder, "batch-\(first.seq)-\(last.seq).csv"), atomically: true,
       encoding: .utf8)
     state.withLock { state in
       state.quarantined += batch.count
