@@ -13,7 +13,7 @@ struct EnergymonTUI: AsyncParsableCommand {
       Runs the appliance tasks in the catalogue (default: AC001, WM002, FR003), logs every reading \
       to <data-dir>/logs/sensor_log.csv and shows live statistics. Without a terminal (or with \
       --headless) readings are printed as CSV lines and a summary goes to stderr every 10 s.
-      Keys: p pause, space freeze, f faults, ↑/↓ select, w window, t tasks, e export, ? help, q quit.
+      Keys: p pause, space freeze, f faults, ↑/↓ select, w window, s chart scale, t tasks, e export, ? help, q quit.
       """,
     subcommands: [Export.self])
 
