@@ -69,7 +69,7 @@ public struct HeadlessPrinter<C: Clock>: Sendable where C.Duration == Duration {
     let status = runtime.csvSink.status
     if let error = status.error { lines.append("csv error: \(error) (\(status.pending) waiting)") }
     let dropped = runtime.bus.droppedCount + status.dropped
-    if dropped > 0 { lines.append("dropped readings: \(dropped)") }
+    if dropped > 0 { lines.append("bus drops: \(dropped) readings lost before the CSV log") }
     return lines.joined(separator: "\n") + "\n"
   }
 
