@@ -23,6 +23,8 @@ let package = Package(
     .target(name: "EnergySimulation", dependencies: ["EnergyCore"]),
     // Ingestion bus and its consumers: statistics, CSV log, exports, communication log.
     .target(name: "EnergyPipeline", dependencies: ["EnergyCore"]),
+    // MQTT 3.1.1: codec, packet ids and the connection; nothing of energymon inside.
+    .target(name: "MQTT"),
     // Screen buffer, widgets, layout, key map and the frame loop: pure Swift, no curses.
     .target(name: "EnergyDashboard", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline"]),
     // The running monitor: wires simulation, bus and sinks; drives a terminal or headless output.
@@ -78,6 +80,7 @@ let package = Package(
     .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
     .testTarget(
       name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
+    .testTarget(name: "MQTTTests", dependencies: ["MQTT"]),
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),
     .testTarget(
