@@ -24,7 +24,12 @@ let package = Package(
     // Ingestion bus and its consumers: statistics, CSV log, exports, communication log.
     .target(name: "EnergyPipeline", dependencies: ["EnergyCore"]),
     // MQTT 3.1.1: codec, packet ids and the connection; nothing of energymon inside.
-    .target(name: "MQTT"),
+    .target(
+      name: "MQTT",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+      ]),
     // Screen buffer, widgets, layout, key map and the frame loop: pure Swift, no curses.
     .target(name: "EnergyDashboard", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline"]),
     // The running monitor: wires simulation, bus and sinks; drives a terminal or headless output.
@@ -80,7 +85,7 @@ let package = Package(
     .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
     .testTarget(
       name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
-    .testTarget(name: "MQTTTests", dependencies: ["MQTT"]),
+    .testTarget(name: "MQTTTests", dependencies: ["MQTT", "EnergyTestSupport"]),
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),
     .testTarget(

@@ -1,0 +1,133 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// One MQTT session over TCP: connects, sends CONNECT, waits for CONNACK, then hands the open
+/// packet streams to `body` and closes when it returns. The caller owns what happens in between
+/// (publishing, acks, keepalive), in structured concurrency.
+public enum Connection {
+  public struct Settings: Sendable {
+    public var host: String
+    public var port: Int
+    public var connect: Connect
+    public var connectTimeout: Duration = .seconds(1)
+    /// How long the broker may take to answer CONNECT.
+    public var connackTimeout: Duration = .seconds(5)
+    public var maxPacketSize = 1 << 20
+
+    public init(host: String, port: Int, connect: Connect) {
+      self.host = host
+      self.port = port
+      self.connect = connect
+    }
+  }
+
+  public typealias Inbound = NIOAsyncChannelInboundStream<Packet>
+  public typealias Outbound = NIOAsyncChannelOutboundWriter<Packet>
+
+  /// Runs `body` on an accepted session; throws `ConnectionError` when the session cannot start,
+  /// and rethrows what `body` throws.
+  public static func run<Result: Sendable>(
+    _ settings: Settings,
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    _ body: @Sendable (Connack, inout Inbound.AsyncIterator, Outbound) async throws -> Result
+  ) async throws -> Result {
+    let decoder = Decoder(maxPacketSize: settings.maxPacketSize)
+    let channel: NIOAsyncChannel<Packet, Packet>
+    do {
+      channel = try await ClientBootstrap(group: group)
+        .connectTimeout(TimeAmount(settings.connectTimeout))
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .connect(host: settings.host, port: settings.port) { channel in
+          channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PacketDecoderHandler(decoder: decoder)))
+            try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(PacketEncoderHandler()))
+            return try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: channel)
+          }
+        }
+    } catch {
+      throw ConnectionError.unreachable(Self.reason(for: error))
+    }
+    let raw = channel.channel
+    return try await channel.executeThenClose { inbound, outbound in
+      try await outbound.write(.connect(settings.connect))
+      var packets = inbound.makeAsyncIterator()
+      // No CONNACK in time: the channel is closed under the waiting read, which then ends.
+      let timedOut = NIOLockedValueBox(false)
+      let timer = raw.eventLoop.scheduleTask(in: TimeAmount(settings.connackTimeout)) {
+        timedOut.withLockedValue { $0 = true }
+        raw.close(promise: nil)
+      }
+      let first: Packet?
+      do {
+        first = try await packets.next()
+      } catch let error as DecodeError {
+        timer.cancel()
+        throw ConnectionError.protocolViolation(error.message)
+      } catch {
+        timer.cancel()
+        throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
+      }
+      timer.cancel()
+      switch first {
+      case .connack(let connack)?:
+        if connack.returnCode != 0 { throw ConnectionError.refused(connack) }
+        return try await body(connack, &packets, outbound)
+      case nil:
+        throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
+      case let other?:
+        throw ConnectionError.protocolViolation("expected CONNACK, got \(other.name)")
+      }
+    }
+  }
+
+  /// `connection refused`, `no answer to connect within 1 s`, `host not found`.
+  public static func reason(for error: any Error) -> String {
+    if let error = error as? IOError {
+      switch error.errnoCode {
+      case ECONNREFUSED: return "connection refused"
+      case ECONNRESET: return "connection reset"
+      case EHOSTUNREACH: return "host unreachable"
+      case ENETUNREACH: return "network unreachable"
+      default: break
+      }
+    }
+    if let error = error as? ChannelError, case .connectTimeout = error { return "no answer to connect in time" }
+    if let error = error as? NIOConnectionError {
+      if let first = error.connectionErrors.first { return reason(for: first.error) }
+      return "host not found"
+    }
+    if error is SocketAddressError { return "host not found" }
+    let text = String(describing: error)
+    return text.count > 60 ? String(text.prefix(59)) + "…" : text
+  }
+}
+
+extension Packet {
+  /// The packet type's name, for messages.
+  public var name: String {
+    switch self {
+    case .connect: "CONNECT"
+    case .connack: "CONNACK"
+    case .publish: "PUBLISH"
+    case .puback: "PUBACK"
+    case .pubrec: "PUBREC"
+    case .pubrel: "PUBREL"
+    case .pubcomp: "PUBCOMP"
+    case .subscribe: "SUBSCRIBE"
+    case .suback: "SUBACK"
+    case .unsubscribe: "UNSUBSCRIBE"
+    case .unsuback: "UNSUBACK"
+    case .pingreq: "PINGREQ"
+    case .pingresp: "PINGRESP"
+    case .disconnect: "DISCONNECT"
+    }
+  }
+}
+
+extension TimeAmount {
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

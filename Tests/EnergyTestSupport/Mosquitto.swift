@@ -1,0 +1,94 @@
+import Foundation
+
+/// Debian's mosquitto on 127.0.0.1, on a free port, with its own config and files in a temp
+/// folder; stopped (or killed) by its pid.
+public final class Mosquitto: @unchecked Sendable {
+  public let port: Int
+  public let folder: TemporaryFolder
+  private var process: Process?
+  private let extraConfig: String
+
+  /// `users`: name → password; with any, anonymous clients are refused.
+  public init(users: [String: String] = [:], persistence: Bool = false, port: Int? = nil) throws {
+    folder = TemporaryFolder()
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    self.port = port ?? Mosquitto.freePort()
+    var config = ["user root", "listener \(self.port) 127.0.0.1", "log_dest file \(folder.file("mosquitto.log"))"]
+    if users.isEmpty {
+      config.append("allow_anonymous true")
+    } else {
+      config += ["allow_anonymous false", "password_file \(folder.file("passwords"))"]
+      let lines = users.map { "\($0.key):\($0.value)" }.joined(separator: "\n") + "\n"
+      try lines.write(toFile: folder.file("passwords"), atomically: true, encoding: .utf8)
+      let hash = Process()
+      hash.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
+      hash.arguments = ["-U", folder.file("passwords")]
+      try hash.run()
+      hash.waitUntilExit()
+    }
+    if persistence {
+      config += ["persistence true", "persistence_location \(folder.path)/", "autosave_interval 1"]
+    }
+    extraConfig = config.joined(separator: "\n") + "\n"
+    try extraConfig.write(toFile: folder.file("mosquitto.conf"), atomically: true, encoding: .utf8)
+    try start()
+  }
+
+  /// Starts (again) with the same port and files, and waits until it accepts connections.
+  public func start() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
+    process.arguments = ["-c", folder.file("mosquitto.conf")]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    self.process = process
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline, !Mosquitto.accepts(port: port) { usleep(20_000) }
+  }
+
+  public var pid: Int32? { process?.processIdentifier }
+
+  /// SIGKILL (`kill -9`, the default) or another signal, then waits for it to go (SIGKILL after
+  /// 3 s if it lingers: a child of the test runner starts with SIGTERM blocked).
+  public func stop(signal: Int32 = SIGKILL) {
+    guard let process else { return }
+    self.process = nil
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, signal)
+    let deadline = Date().addingTimeInterval(3)
+    while process.isRunning, Date() < deadline { usleep(10_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    while process.isRunning { usleep(10_000) }
+  }
+
+  deinit {
+    stop()
+    folder.cleanUp()
+  }
+
+  /// A port that was free a moment ago (bound to 0, read, closed).
+  public static func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  static func accepts(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+  }
+}

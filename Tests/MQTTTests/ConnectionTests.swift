@@ -1,0 +1,134 @@
+import EnergyTestSupport
+import Foundation
+import MQTT
+import Testing
+
+/// The connection against Debian's mosquitto on 127.0.0.1, and against sockets that misbehave.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ConnectionTests {
+  func settings(_ port: Int, clientID: String = "energymon-test", username: String? = nil, password: String? = nil) -> Connection.Settings {
+    Connection.Settings(
+      host: "127.0.0.1", port: port,
+      connect: Connect(clientID: clientID, keepAliveSeconds: 30, username: username, password: password.map { Array($0.utf8) }))
+  }
+
+  /// Runs a mosquitto client tool and returns its stdout.
+  func tool(_ name: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    let out = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+    process.arguments = arguments
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  @Test func aQoS1PublishIsAcknowledgedWithItsIDAndReachesASubscriber() async throws {
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let ack = try await Connection.run(settings(broker.port)) { connack, inbound, outbound in
+      #expect(!connack.sessionPresent)
+      try await outbound.write(.publish(Publish(
+        topic: "energymon/test/AC001/state", payload: Array(#"{"power":1450.1}"#.utf8), qos: .atLeastOnce, retain: true,
+        packetID: 42)))
+      return try await inbound.next()
+    }
+    #expect(ack == .puback(id: 42))
+    let received = try tool("mosquitto_sub", ["-p", "\(broker.port)", "-t", "energymon/test/#", "-C", "1", "-W", "5", "-F", "%r %t %p"])
+    #expect(received == "1 energymon/test/AC001/state {\"power\":1450.1}\n")
+  }
+
+  @Test func aSubscriptionReceivesWhatAnotherClientPublishes() async throws {
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let port = broker.port
+    let publish = try await Connection.run(settings(port)) { _, inbound, outbound in
+      try await outbound.write(.subscribe(id: 1, subscriptions: [Subscription("tele/+/SENSOR", qos: .atLeastOnce)]))
+      #expect(try await inbound.next() == .suback(id: 1, results: [1]))
+      _ = try tool("mosquitto_pub", ["-p", "\(port)", "-t", "tele/plug1/SENSOR", "-q", "1", "-m", #"{"ENERGY":{"Power":42}}"#])
+      let packet = try await inbound.next()
+      if case .publish(let publish) = packet, let id = publish.packetID { try await outbound.write(.puback(id: id)) }
+      return packet
+    }
+    guard case .publish(let message)? = publish else {
+      Issue.record("got \(String(describing: publish))")
+      return
+    }
+    #expect(message.topic == "tele/plug1/SENSOR")
+    #expect(message.payload == Array(#"{"ENERGY":{"Power":42}}"#.utf8))
+    #expect(message.qos == .atLeastOnce)
+  }
+
+  @Test func badCredentialsAreAnAuthFailureWithTheBrokersReason() async throws {
+    let broker = try Mosquitto(users: ["home": "right"])
+    defer { broker.stop() }
+    await #expect(throws: ConnectionError.refused(Connack(sessionPresent: false, returnCode: 5))) {
+      try await Connection.run(settings(broker.port, username: "home", password: "wrong")) { _, _, _ in }
+    }
+    let accepted = try await Connection.run(settings(broker.port, username: "home", password: "right")) { connack, _, _ in connack }
+    #expect(accepted.returnCode == 0)
+    #expect(ConnectionError.refused(Connack(sessionPresent: false, returnCode: 5)).isAuthFailure)
+    #expect(ConnectionError.refused(Connack(sessionPresent: false, returnCode: 5)).description == "broker refused: not authorized")
+  }
+
+  @Test func aRefusedPortIsUnreachable() async throws {
+    let port = Mosquitto.freePort()
+    await #expect(throws: ConnectionError.unreachable("connection refused")) {
+      try await Connection.run(settings(port)) { _, _, _ in }
+    }
+  }
+
+  @Test func aPeerThatSendsGarbageIsAProtocolError() async throws {
+    let peer = try ScriptedPeer(answer: [0xF0, 0x00])
+    await #expect(throws: ConnectionError.protocolViolation("reserved packet type 15")) {
+      try await Connection.run(settings(peer.port)) { _, _, _ in }
+    }
+    let oversized = try ScriptedPeer(answer: [0x20, 0xFF, 0xFF, 0xFF, 0x7F])
+    var small = settings(oversized.port)
+    small.maxPacketSize = 1024
+    await #expect(throws: ConnectionError.protocolViolation("packet of 268435455 bytes is over the 1024-byte limit")) {
+      try await Connection.run(small) { _, _, _ in }
+    }
+  }
+
+  @Test func aPeerThatNeverAnswersConnectTimesOut() async throws {
+    let peer = try ScriptedPeer(answer: nil)
+    var quick = settings(peer.port)
+    quick.connackTimeout = .milliseconds(300)
+    await #expect(throws: ConnectionError.timedOut("CONNACK")) {
+      try await Connection.run(quick) { _, _, _ in }
+    }
+  }
+}
+
+/// A TCP server on 127.0.0.1 that accepts one connection and writes `answer` (or nothing).
+final class ScriptedPeer: @unchecked Sendable {
+  let port: Int
+  private let fd: Int32
+  private let thread: Thread
+
+  init(answer: [UInt8]?) throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.fd = fd
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    listen(fd, 4)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    port = Int(UInt16(bigEndian: address.sin_port))
+    thread = Thread {
+      let client = accept(fd, nil, nil)
+      guard client >= 0 else { return }
+      if let answer { _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+      sleep(3)
+      close(client)
+    }
+    thread.start()
+  }
+
+  deinit { close(fd) }
+}
