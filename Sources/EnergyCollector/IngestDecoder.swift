@@ -28,6 +28,29 @@ public enum IngestDecoder {
     }
   }
 
+  /// An MQTT state message, `{"power":1450.1,"timestamp":"…","seq":17,…}`, whose source and
+  /// device come from its topic (a `device_id` in the payload is ignored: the topic decides).
+  public static func decodeState(
+    _ body: UnsafeRawBufferPointer, source: String, deviceID: String
+  ) throws(IngestError) -> IngestBatch {
+    guard DeviceID.isValid(source) else { throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source") }
+    var scanner = JSONScanner(body)
+    do {
+      guard scanner.peek() == UInt8(ascii: "{") else { throw IngestError("expected a JSON object") }
+      var fields = ReadingFields()
+      try forEachKey(&scanner) { key, scanner throws in
+        if key == "device_id" { try scanner.skipValue() } else { try fields.read(key, from: &scanner) }
+      }
+      guard scanner.peek() == nil else { throw IngestError("malformed JSON") }
+      fields.deviceID = .value(deviceID)
+      return IngestBatch(source: source, readings: [try reading(fields, index: 0, allowSeq: true)])
+    } catch let error as IngestError {
+      throw error
+    } catch {
+      throw IngestError("malformed JSON")
+    }
+  }
+
   private static func document(_ scanner: inout JSONScanner) throws -> IngestBatch {
     switch scanner.peek() {
     case UInt8(ascii: "["):

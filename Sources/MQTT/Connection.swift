@@ -3,8 +3,10 @@ import NIOCore
 import NIOPosix
 
 /// One MQTT session over TCP: connects, sends CONNECT, waits for CONNACK, then hands the open
-/// packet streams to `body` and closes when it returns. The caller owns what happens in between
-/// (publishing, acks, keepalive), in structured concurrency.
+/// packet streams to `body` and closes when it returns. Keepalive pings are sent and a silent
+/// broker ends the session (`timedOut("PINGRESP")`); the caller owns everything else (publishing,
+/// acks, subscriptions), in structured concurrency. A malformed packet from the broker surfaces
+/// from `next()` as a `DecodeError`.
 public enum Connection {
   public struct Settings: Sendable {
     public var host: String
@@ -42,6 +44,10 @@ public enum Connection {
           channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PacketDecoderHandler(decoder: decoder)))
             try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(PacketEncoderHandler()))
+            if settings.connect.keepAliveSeconds > 0 {
+              try channel.pipeline.syncOperations.addHandler(
+                KeepAliveHandler(keepAlive: .seconds(Int64(settings.connect.keepAliveSeconds))))
+            }
             return try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: channel)
           }
         }
@@ -64,6 +70,9 @@ public enum Connection {
       } catch let error as DecodeError {
         timer.cancel()
         throw ConnectionError.protocolViolation(error.message)
+      } catch let error as ConnectionError {
+        timer.cancel()
+        throw error
       } catch {
         timer.cancel()
         throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed

@@ -93,6 +93,51 @@ import Testing
     }
   }
 
+  @Test func aBrokerThatStopsAnsweringPingsEndsTheSession() async throws {
+    // CONNACK, then silence: no PINGRESP ever comes.
+    let peer = try ScriptedPeer(answer: [0x20, 2, 0, 0])
+    var settings = settings(peer.port)
+    settings.connect.keepAliveSeconds = 1
+    await #expect(throws: ConnectionError.timedOut("PINGRESP")) {
+      try await Connection.run(settings) { _, inbound, _ in
+        while let packet = try await inbound.next() { Issue.record("unexpected \(packet)") }
+      }
+    }
+  }
+
+  @Test func aLiveBrokerAnswersPingsSoAQuietSessionStaysUp() async throws {
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    var settings = settings(broker.port)
+    settings.connect.keepAliveSeconds = 1
+    // Four keepalive periods with nothing to say: pings keep it open, then a publish still works.
+    let ack = try await Connection.run(settings) { _, inbound, outbound in
+      try await Task.sleep(for: .seconds(4))
+      try await outbound.write(.publish(Publish(topic: "quiet", payload: [1], qos: .atLeastOnce, packetID: 1)))
+      return try await inbound.next()
+    }
+    #expect(ack == .puback(id: 1))
+  }
+
+  @Test func brokerAddressesAreParsedOrRefusedInALine() throws {
+    #expect(try BrokerAddress.parse("mqtt://127.0.0.1").get() == BrokerAddress(host: "127.0.0.1", port: 1883))
+    #expect(try BrokerAddress.parse("mqtt://home:p%40ss@broker.lan:8883/").get()
+      == BrokerAddress(host: "broker.lan", port: 8883, username: "home", password: "p@ss"))
+    #expect(try BrokerAddress.parse("mqtt://[::1]:1884").get() == BrokerAddress(host: "::1", port: 1884))
+    #expect(BrokerAddress(host: "::1", port: 1884, username: "u", password: "secret").description == "mqtt://u@[::1]:1884")
+    let refusals: [(String, String)] = [
+      ("http://x", "expected mqtt://[user:password@]host[:port], got \"http://x\""),
+      ("mqtts://x", "mqtts:// (TLS) is not supported yet; use mqtt://"),
+      ("mqtt://x:99999", "port 99999 must be from 1 to 65535"),
+      ("mqtt://x:port", "bad port \"port\""),
+      ("mqtt://:1883", "no host in \"mqtt://:1883\""),
+      ("mqtt://x/topic", "a broker URL has no path"),
+    ]
+    for (text, reason) in refusals {
+      #expect(BrokerAddress.parse(text) == .failure(AddressError(reason)), "\(text)")
+    }
+  }
+
   @Test func aPeerThatNeverAnswersConnectTimesOut() async throws {
     let peer = try ScriptedPeer(answer: nil)
     var quick = settings(peer.port)

@@ -1,0 +1,90 @@
+/// Where a broker is: `mqtt://[user[:password]@]host[:port]` (port 1883 by default). `mqtts://`
+/// is recognised so it can be refused with a clear line until TLS is supported.
+public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
+  public var host: String
+  public var port: Int
+  public var username: String?
+  public var password: String?
+
+  public init(host: String, port: Int = 1883, username: String? = nil, password: String? = nil) {
+    self.host = host
+    self.port = port
+    self.username = username
+    self.password = password
+  }
+
+  /// Parses `text`, or says in a line what is wrong with it.
+  public static func parse(_ text: String) -> Result<BrokerAddress, AddressError> {
+    var rest = Substring(text)
+    if rest.hasPrefix("mqtts://") { return .failure(AddressError("mqtts:// (TLS) is not supported yet; use mqtt://")) }
+    guard rest.hasPrefix("mqtt://") else { return .failure(AddressError("expected mqtt://[user:password@]host[:port], got \"\(text.prefix(80))\"")) }
+    rest = rest.dropFirst("mqtt://".count)
+    if let slash = rest.firstIndex(of: "/") {
+      guard rest[slash...].allSatisfy({ $0 == "/" }) else { return .failure(AddressError("a broker URL has no path")) }
+      rest = rest[..<slash]
+    }
+    var username: String?
+    var password: String?
+    if let at = rest.lastIndex(of: "@") {
+      let credentials = rest[..<at]
+      rest = rest[rest.index(after: at)...]
+      if let colon = credentials.firstIndex(of: ":") {
+        username = percentDecoded(credentials[..<colon])
+        password = percentDecoded(credentials[credentials.index(after: colon)...])
+      } else {
+        username = percentDecoded(credentials)
+      }
+      guard username?.isEmpty == false else { return .failure(AddressError("empty user name before @")) }
+    }
+    var host = rest
+    var port = 1883
+    if rest.hasPrefix("[") {
+      guard let close = rest.firstIndex(of: "]") else { return .failure(AddressError("unclosed [ in the host")) }
+      host = rest[rest.index(after: rest.startIndex)..<close]
+      let after = rest[rest.index(after: close)...]
+      if !after.isEmpty {
+        guard after.hasPrefix(":"), let value = Int(after.dropFirst()) else { return .failure(AddressError("bad port \"\(after)\"")) }
+        port = value
+      }
+    } else if let colon = rest.lastIndex(of: ":") {
+      host = rest[..<colon]
+      guard let value = Int(rest[rest.index(after: colon)...]) else {
+        return .failure(AddressError("bad port \"\(rest[rest.index(after: colon)...].prefix(20))\""))
+      }
+      port = value
+    }
+    guard !host.isEmpty else { return .failure(AddressError("no host in \"\(text.prefix(80))\"")) }
+    guard (1...65535).contains(port) else { return .failure(AddressError("port \(port) must be from 1 to 65535")) }
+    return .success(BrokerAddress(host: String(host), port: port, username: username, password: password))
+  }
+
+  /// `mqtt://user@host:port`, never the password.
+  public var description: String {
+    let shownHost = host.contains(":") ? "[\(host)]" : host
+    return "mqtt://" + (username.map { "\($0)@" } ?? "") + "\(shownHost):\(port)"
+  }
+
+  static func percentDecoded(_ text: Substring) -> String {
+    var bytes: [UInt8] = []
+    var utf8 = Array(text.utf8)[...]
+    while let byte = utf8.popFirst() {
+      if byte == UInt8(ascii: "%"), utf8.count >= 2,
+        let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+      {
+        bytes.append(value)
+        utf8 = utf8.dropFirst(2)
+      } else {
+        bytes.append(byte)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
+
+public struct AddressError: Error, Equatable, Sendable {
+  public var message: String
+
+  public init(_ message: String) {
+    self.message = message
+  }
+}
