@@ -64,14 +64,14 @@ let package = Package(
     .target(
       name: "EnergyCollector",
       dependencies: [
-        "EnergyCore", "CSQLiteSystem",
+        "EnergyCore", "CSQLiteSystem", "MQTT",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
       name: "energymon-collector",
       dependencies: [
-        "EnergyCollector", "EnergyCore", "EnergyCommandLine",
+        "EnergyCollector", "EnergyCore", "EnergyCommandLine", "MQTT",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

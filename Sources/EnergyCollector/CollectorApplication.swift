@@ -55,7 +55,18 @@ public func runCollector(
   } catch {
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")
   }
-  try await app.runService()
+  if let mqtt = arguments.mqtt {
+    let ingest = MQTTIngest(settings: mqtt, store: store, announce: announce)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await app.runService() }
+      group.addTask { await ingest.run() }
+      // The server ends on SIGINT/SIGTERM (or fails to start); the subscriber goes with it.
+      try await group.next()
+      group.cancelAll()
+    }
+  } else {
+    try await app.runService()
+  }
   let readings = (try? await store.readingCount()) ?? 0
   announce(CollectorBanner.stopped(arguments, readings: readings))
 }

@@ -10,6 +10,8 @@ public struct CollectorArguments: Sendable {
   /// Deadlines for slow or silent clients.
   public var headTimeoutSeconds = 10.0
   public var bodyTimeoutSeconds = 60.0
+  /// Also store readings from this broker's state topics.
+  public var mqtt: MQTTIngest.Settings?
 
   public init(host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "data/collector.sqlite", token: String? = nil) {
     self.host = host

@@ -11,13 +11,17 @@ public enum CollectorBanner {
 
   public static func starting(_ arguments: CollectorArguments, port: Int, readings: Int) -> [String] {
     let base = baseURL(host: arguments.host, port: port)
-    return [
+    var lines = [
       "energymon-collector: dashboard \(base)/dashboard",
       "energymon-collector: database \(absolute(arguments.databasePath)) (\(readings) readings)",
       arguments.token == nil
         ? "energymon-collector: no token: anyone who can reach \(base) may post and read readings"
         : "energymon-collector: token required (Authorization: Bearer …) to post and read readings",
     ]
+    if let mqtt = arguments.mqtt {
+      lines.append("energymon-collector: mqtt: storing \(mqtt.filter) from \(mqtt.broker) (client id \(mqtt.clientID))")
+    }
+    return lines
   }
 
   public static func stopped(_ arguments: CollectorArguments, readings: Int) -> String {

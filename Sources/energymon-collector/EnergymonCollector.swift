@@ -4,6 +4,7 @@ import EnergyCollector
 import EnergyCore
 import Foundation
 import Logging
+import MQTT
 
 /// `energymon-collector`: options and wiring only.
 @main
@@ -38,6 +39,15 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(help: "Seconds a request body may take to arrive (0.1-3600).")
   var bodyTimeout = 60.0
 
+  @Option(help: ArgumentHelp("Also store readings published on this broker: mqtt://[user:password@]host[:port].", valueName: "url"))
+  var mqtt: String?
+
+  @Option(name: .customLong("mqtt-subscribe"), help: ArgumentHelp("Topic filter of the state messages to store.", valueName: "filter"))
+  var mqttSubscribe = "energymon/+/+/state"
+
+  @Option(name: .customLong("mqtt-client-id"), help: ArgumentHelp("MQTT client id; the broker keeps this id's session, so messages published while the collector is down wait for it.", valueName: "id"))
+  var mqttClientID = "energymon-collector"
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
@@ -47,6 +57,15 @@ struct EnergymonCollector: AsyncParsableCommand {
     }
     if let token, let problem = AccessToken.problem(with: token) {
       throw ValidationError("--token \(problem)")
+    }
+    if let mqtt, case .failure(let error) = BrokerAddress.parse(mqtt) {
+      throw ValidationError("--mqtt: \(error.message)")
+    }
+    if let problem = TopicFilter.problem(with: mqttSubscribe) {
+      throw ValidationError("--mqtt-subscribe: \(problem)")
+    }
+    guard (1...128).contains(mqttClientID.utf8.count), !mqttClientID.contains(where: { $0.isWhitespace || $0.asciiValue == nil }) else {
+      throw ValidationError("--mqtt-client-id must be 1-128 visible ASCII characters")
     }
   }
 
@@ -61,6 +80,9 @@ struct EnergymonCollector: AsyncParsableCommand {
       arguments.token = fromEnvironment
     }
     arguments.allowedHosts = allowedHosts
+    if let mqtt, case .success(let broker) = BrokerAddress.parse(mqtt) {
+      arguments.mqtt = MQTTIngest.Settings(broker: broker, filter: mqttSubscribe, clientID: mqttClientID)
+    }
     arguments.headTimeoutSeconds = headerTimeout
     arguments.bodyTimeoutSeconds = bodyTimeout
     if arguments.token == nil && !allowUnauthenticated && !arguments.isLoopback {

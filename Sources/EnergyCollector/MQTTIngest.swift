@@ -1,0 +1,166 @@
+import EnergyCore
+import Foundation
+import MQTT
+import Synchronization
+
+/// Stores readings published on an MQTT broker: subscribes (QoS 1, persistent session) to state
+/// topics `<prefix>/<source>/<device_id>/state`, stores each message through the same store and
+/// idempotency as `POST /energy`, and acknowledges it only once stored, so a crash or a full
+/// disk costs a redelivery, never a reading. A message that cannot be read is counted, reported
+/// at most once a minute, and acknowledged (it would never get better).
+public final class MQTTIngest: Sendable {
+  public struct Settings: Sendable {
+    public var broker: BrokerAddress
+    public var filter: String
+    public var clientID: String
+    public var keepAliveSeconds: UInt16 = 30
+    /// Messages being stored at once.
+    public var concurrency = 64
+
+    public init(broker: BrokerAddress, filter: String = "energymon/+/+/state", clientID: String = "energymon-collector") {
+      self.broker = broker
+      self.filter = filter
+      self.clientID = clientID
+    }
+  }
+
+  public struct Status: Equatable, Sendable {
+    public var stored = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var connected = false
+  }
+
+  let settings: Settings
+  let store: any ReadingStore
+  let announce: @Sendable (String) -> Void
+  private let state = Mutex<(status: Status, lastReport: String?, lastRejectReportMs: Int64?)>((Status(), nil, nil))
+
+  public init(settings: Settings, store: any ReadingStore, announce: @escaping @Sendable (String) -> Void) {
+    self.settings = settings
+    self.store = store
+    self.announce = announce
+  }
+
+  public var status: Status { state.withLock { $0.status } }
+
+  /// Connects, and reconnects with capped backoff and jitter, until the task is cancelled.
+  public func run() async {
+    var failures = 0
+    while !Task.isCancelled {
+      do {
+        try await session()
+      } catch is CancellationError {
+        return
+      } catch {
+        // A session that got as far as subscribing starts the backoff over.
+        let wasConnected = state.withLock { state in
+          defer { state.status.connected = false }
+          return state.status.connected
+        }
+        failures = wasConnected ? 1 : failures + 1
+        let delay = Self.backoff(failures)
+        let reason = (error as? ConnectionError)?.description ?? "\(error)"
+        report("mqtt: \(reason); retrying in \(FixedPoint.string(delay, decimals: 1)) s")
+        try? await Task.sleep(for: .seconds(delay))
+      }
+    }
+  }
+
+  /// 0.5 s doubling to 30 s, times 0.5-1.
+  static func backoff(_ failures: Int) -> Double {
+    min(30, 0.5 * Double(1 << min(failures - 1, 8))) * Double.random(in: 0.5...1)
+  }
+
+  private func session() async throws {
+    var settings = Connection.Settings(
+      host: self.settings.broker.host, port: self.settings.broker.port,
+      connect: Connect(
+        clientID: self.settings.clientID, keepAliveSeconds: self.settings.keepAliveSeconds, cleanSession: false,
+        username: self.settings.broker.username, password: self.settings.broker.password.map { Array($0.utf8) }))
+    settings.connectTimeout = .seconds(2)
+    let filter = self.settings.filter
+    let limit = max(1, self.settings.concurrency)
+    try await Connection.run(settings) { _, packets, outbound in
+      try await outbound.write(.subscribe(id: 1, subscriptions: [Subscription(filter, qos: .atLeastOnce)]))
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        var storing = 0
+        while let packet = try await packets.next() {
+          switch packet {
+          case .suback(1, let results):
+            guard results.first != 0x80 else { throw ConnectionError.protocolViolation("the broker refused the subscription to \(filter)") }
+            state.withLock { $0.status.connected = true }
+            report("mqtt: subscribed to \(filter) on \(self.settings.broker)")
+          case .publish(let message):
+            if storing >= limit {
+              try await group.next()
+              storing -= 1
+            }
+            storing += 1
+            group.addTask {
+              try await self.store(message)
+              if let id = message.packetID, message.qos == .atLeastOnce { try await outbound.write(.puback(id: id)) }
+              if let id = message.packetID, message.qos == .exactlyOnce { try await outbound.write(.pubrec(id: id)) }
+            }
+          case .pubrel(let id):
+            try await outbound.write(.pubcomp(id: id))
+          default:
+            break
+          }
+        }
+        try await group.waitForAll()
+      }
+      throw ConnectionError.closed
+    }
+  }
+
+  /// Stores one message; throws only when the store failed (the message is then not acknowledged).
+  func store(_ message: Publish) async throws {
+    let batch: IngestBatch
+    do throws(IngestError) {
+      batch = try Self.batch(topic: message.topic, payload: message.payload)
+    } catch {
+      reject(topic: message.topic, reason: error.field.map { "\($0): \(error.message)" } ?? error.message)
+      return
+    }
+    let result = try await store.insert(batch)
+    state.withLock {
+      $0.status.stored += result.accepted
+      $0.status.duplicates += result.duplicates
+    }
+  }
+
+  /// `<prefix…>/<source>/<device_id>/state` and its JSON payload as a batch of one.
+  static func batch(topic: String, payload: [UInt8]) throws(IngestError) -> IngestBatch {
+    let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+    guard levels.count >= 3, levels.last == "state" else {
+      throw IngestError("topic is not <prefix>/<source>/<device_id>/state")
+    }
+    let source = String(levels[levels.count - 3])
+    let device = String(levels[levels.count - 2])
+    guard DeviceID.isValid(device) else { throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "device_id") }
+    return try payload.withUnsafeBytes { bytes in
+      Result { () throws(IngestError) in try IngestDecoder.decodeState(bytes, source: source, deviceID: device) }
+    }.get()
+  }
+
+  private func reject(topic: String, reason: String) {
+    let nowMs = currentEpochMs()
+    let line = state.withLock { state -> String? in
+      state.status.rejected += 1
+      if let last = state.lastRejectReportMs, nowMs >= last, nowMs - last < 60_000 { return nil }
+      state.lastRejectReportMs = nowMs
+      return "mqtt: refused a message on \(topic.prefix(120)): \(reason) (\(state.status.rejected) refused so far)"
+    }
+    if let line { announce(line) }
+  }
+
+  /// Says a state once, not again until it changes.
+  private func report(_ line: String) {
+    let changed = state.withLock { state in
+      defer { state.lastReport = line }
+      return state.lastReport != line
+    }
+    if changed { announce(line) }
+  }
+}
