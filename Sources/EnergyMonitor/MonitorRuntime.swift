@@ -214,11 +214,15 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       return "cleared faults on \(id)"
     case .toggleCollectorOutage:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      return forwarder.toggleOutage()
+      let message = forwarder.toggleOutage()
         ? "collector outage injected: readings wait in the outbox" : "collector outage cleared: sending again"
+      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
+      return message
     case .toggleSlowNetwork:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      return forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared"
+      let message = forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared"
+      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
+      return message
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()

@@ -56,8 +56,20 @@ public enum Connection {
     }
     let raw = channel.channel
     return try await channel.executeThenClose { inbound, outbound in
-      try await outbound.write(.connect(settings.connect))
       var packets = inbound.makeAsyncIterator()
+      do {
+        try await outbound.write(.connect(settings.connect))
+      } catch {
+        // The peer may already have sent something unreadable, or closed: its reason wins.
+        do {
+          _ = try await packets.next()
+        } catch let error as DecodeError {
+          throw ConnectionError.protocolViolation(error.message)
+        } catch let error as ConnectionError {
+          throw error
+        } catch {}
+        throw ConnectionError.closed
+      }
       // No CONNACK in time: the channel is closed under the waiting read, which then ends.
       let timedOut = NIOLockedValueBox(false)
       let timer = raw.eventLoop.scheduleTask(in: TimeAmount(settings.connackTimeout)) {
