@@ -60,8 +60,8 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
     return view
   }
 
-  /// After quit, until the runtime has finished: the screen says what it waits for (`sending 18
-  /// readings to the collector… (2 s)`) instead of freezing. Keys are ignored.
+  /// After quit, until the runtime has finished: the screen says what it waits for
+  /// (`quitting: sending 18 readings… (2 s)`) instead of freezing. Keys are ignored.
   public func showShutdown<T: TerminalBackend>(terminal: inout T, view: DashboardViewState) async {
     var view = view
     view.faultMenuCursor = nil

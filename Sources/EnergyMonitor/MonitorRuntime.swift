@@ -113,7 +113,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// True once `run()` has returned everything to disk.
   public var isFinished: Bool { shutdown.withLock { $0 == .finished } }
 
-  /// While quitting: `sending 18 readings to the collector… (2 s)`; nil while running.
+  /// While quitting: `quitting: sending 18 readings… (2 s)` (short enough for 40 columns); nil
+  /// while running.
   public var quitMessage: String? {
     switch shutdown.withLock({ $0 }) {
     case .running, .finished: return nil
@@ -122,7 +123,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       let backlog = forwarder?.status.backlog ?? 0
       let seconds = max(1, (untilMs - wallTime.nowMs + 999) / 1000)
       return backlog == 0
-        ? "quitting: outbox sent" : "quitting: sending \(backlog) readings to the collector… (\(seconds) s)"
+        ? "quitting: outbox sent" : "quitting: sending \(backlog) readings… (\(seconds) s)"
     }
   }
 

@@ -124,7 +124,7 @@ import Testing
       #expect(eventually { (Int(collectorLine(session).split(separator: " ").last ?? "") ?? 0) >= 20 }, "\(session.screen)")
       session.send("q")
       #expect(eventually(timeout: 3) {
-        session.screen.range(of: #"quitting: sending \d+ readings to the collector… \([12] s\)"#, options: .regularExpression) != nil
+        session.screen.range(of: #"quitting: sending \d+ readings… \([12] s\)"#, options: .regularExpression) != nil
       }, "\(session.screen)")
       #expect(eventually(timeout: 10) { session.exitStatus == "0" })
     }
