@@ -127,6 +127,17 @@ import Testing
     let text = "[" + Array(repeating: one, count: 10_003).joined(separator: ",") + "]"
     #expect(decode(text) == .failure(IngestError(status: 413, "too many readings: 10003 (at most 10000 per request)")))
   }
+
+  @Test(arguments: [
+    ("0000-01-01T02:21:51-05:00", true), ("0000-01-01T00:00:00Z", true), ("0000-01-01 02:21:51+22:19", false),
+    ("0000-01-01T02:21:51+22:19", false), ("9999-12-31T23:00:00+01:00", true), ("9999-12-31T23:00:00-01:00", false),
+    ("2025-04-10 12:02:00+02:00", true), ("2025-04-10 12:02:00", true),
+  ])
+  func theYearRangeHoldsAfterTheOffsetAsTheSchemaSays(timestamp: String, accepted: Bool) {
+    let body = #"{"device_id":"AC001","timestamp":"\#(timestamp)","power":1}"#
+    let stored = (try? IngestDecoder.decode(Array(body.utf8))) != nil
+    #expect(stored == accepted, "\(timestamp)")
+  }
 }
 
 extension Result {

@@ -25,7 +25,7 @@ import Testing
   @Test func at80x24EveryColumnAndDeviceFitsWithUnitsAndWindows() {
     let lines = screen()
     #expect(lines[0] == " 12:02:00 UTC  up 01:15  RUNNING            total 760.0 W · 36.9 Wh since start ")
-    #expect(lines[1].hasPrefix(" logged 0  csv ok  bus drops 0  charts: own scale  stats: since start"))
+    #expect(lines[1].hasPrefix(" logged 0  csv ok  bus drops 0  scale: own  stats: since start"))
     #expect(lines[2] == "  ID    NAME                NOW AVG all MIN all MAX all USED all STATUS         ")
     #expect(lines[3] == "▶ AC001 Air conditioner  60.0 W 996.7 W  60.0 W  1480 W  12.3 Wh OK             ")
     #expect(lines[4].hasSuffix(" ██ max 1.48 kW · last 1 min    "), "three readings in the last 3 s: two columns of 1.2 s")
@@ -301,7 +301,7 @@ import Testing
     var view = DashboardViewState()
     view.chartScale = .shared
     let shared = screen(model, view: view, width: 91)
-    #expect(shared[1].contains("charts: shared scale"))
+    #expect(shared[1].contains("scale: shared"))
     #expect(shared[8].contains(String(repeating: "▁", count: 60)), "shared: 55 W beside 1.5 kW is low")
     #expect(shared[8].contains("max 55.0 W · shared, 1 min"))
     #expect(shared[4].contains(String(repeating: "▁", count: 30) + String(repeating: "█", count: 30)))

@@ -7,8 +7,8 @@ public enum ChartScale: Equatable, Sendable {
 
   public var label: String {
     switch self {
-    case .own: "own scale"
-    case .shared: "shared scale"
+    case .own: "own"
+    case .shared: "shared"
     }
   }
 }

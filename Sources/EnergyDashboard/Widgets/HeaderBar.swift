@@ -102,7 +102,7 @@ public struct HeaderBar {
         "  rejected \(forwarding.quarantined)", x: x, y: y, style: forwarding.quarantined > 0 ? .fault : .plain,
         maxWidth: maxX - x)
     }
-    x += buffer.write("  charts: \(view.chartScale.label)", x: x, y: y, style: .dim, maxWidth: maxX - x)
+    x += buffer.write("  scale: \(view.chartScale.label)", x: x, y: y, style: .dim, maxWidth: maxX - x)
     buffer.write("  stats: \(view.window.label)", x: x, y: y, style: .dim, maxWidth: maxX - x)
   }
 
