@@ -3,17 +3,20 @@ import Foundation
 /// Debian's mosquitto on 127.0.0.1, on a free port, with its own config and files in a temp
 /// folder; stopped (or killed) by its pid.
 public final class Mosquitto: @unchecked Sendable {
-  public let port: Int
+  public private(set) var port: Int
   public let folder: TemporaryFolder
   private var process: Process?
-  private let extraConfig: String
+  private var config: [String]
+  /// Chosen here: another may be taken by a broker of a test running beside this one.
+  private let portIsOurs: Bool
 
   /// `users`: name → password; with any, anonymous clients are refused.
   public init(users: [String: String] = [:], persistence: Bool = false, port: Int? = nil) throws {
     folder = TemporaryFolder()
     try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
     self.port = port ?? Mosquitto.freePort()
-    var config = ["user root", "listener \(self.port) 127.0.0.1", "log_dest file \(folder.file("mosquitto.log"))"]
+    portIsOurs = port == nil
+    var config = ["user root", "log_dest file \(folder.file("mosquitto.log"))"]
     if users.isEmpty {
       config.append("allow_anonymous true")
     } else {
@@ -29,22 +32,40 @@ public final class Mosquitto: @unchecked Sendable {
     if persistence {
       config += ["persistence true", "persistence_location \(folder.path)/", "autosave_interval 1"]
     }
-    extraConfig = config.joined(separator: "\n") + "\n"
-    try extraConfig.write(toFile: folder.file("mosquitto.conf"), atomically: true, encoding: .utf8)
+    self.config = config
     try start()
   }
 
-  /// Starts (again) with the same port and files, and waits until it accepts connections.
+  /// Starts (again) with the same port and files, and returns once this broker (not another one
+  /// that happens to hold the port) says it is running. A port chosen here that turns out to be
+  /// taken is replaced by another.
   public func start() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
-    process.arguments = ["-c", folder.file("mosquitto.conf")]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    self.process = process
-    let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline, !Mosquitto.accepts(port: port) { usleep(20_000) }
+    for _ in 0..<5 {
+      let log = folder.file("mosquitto.log")
+      try? FileManager.default.removeItem(atPath: log)
+      let text = (["listener \(port) 127.0.0.1"] + config).joined(separator: "\n") + "\n"
+      try text.write(toFile: folder.file("mosquitto.conf"), atomically: true, encoding: .utf8)
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
+      process.arguments = ["-c", folder.file("mosquitto.conf")]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let deadline = Date().addingTimeInterval(10)
+      while Date() < deadline, process.isRunning {
+        let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        if said.contains(" running"), Mosquitto.accepts(port: port) {
+          self.process = process
+          return
+        }
+        usleep(20_000)
+      }
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+      while process.isRunning { usleep(10_000) }
+      guard portIsOurs else { break }
+      port = Mosquitto.freePort()
+    }
+    throw MosquittoError.didNotStart(port: port)
   }
 
   public var pid: Int32? { process?.processIdentifier }
@@ -91,4 +112,8 @@ public final class Mosquitto: @unchecked Sendable {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     } == 0
   }
+}
+
+public enum MosquittoError: Error {
+  case didNotStart(port: Int)
 }
