@@ -53,7 +53,7 @@ public struct HeaderBar {
     var showTags = !tags.isEmpty
     var showEnergy = true
     func needed() -> Int {
-      1 + width(left) + runState.count + (showTags ? 1 + width(tags) : 0) + 2 + total.count
+      1 + width(left) + runState.count + (showTags ? tags.count + width(tags) : 0) + 2 + total.count
         + (showEnergy ? energy.unicodeScalars.count : 0) + 1
     }
     if needed() > area.width { left.removeAll { $0 == name } }
