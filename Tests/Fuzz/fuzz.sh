@@ -28,9 +28,11 @@ build ingest $collector/{JSONScanner,JSONNumber,IngestDecoder,FlexibleTimestamp,
 build timestamp $collector/FlexibleTimestamp.swift Tests/Fuzz/Targets/TimestampFuzzer.swift
 build catalog Tests/Fuzz/Targets/CatalogFuzzer.swift
 build outbox $(find Sources/EnergyPipeline -name '*.swift') Tests/Fuzz/Targets/OutboxLineFuzzer.swift
+# The MQTT codec only: the connection's files need SwiftNIO, which plain swiftc cannot see.
+build mqtt Sources/MQTT/{QoS,Packet,RemainingLength,Encoder,Decoder}.swift Tests/Fuzz/Targets/MQTTDecoderFuzzer.swift
 
 status=0
-for name in ingest timestamp catalog outbox; do
+for name in ingest timestamp catalog outbox mqtt; do
   corpus="$out/corpus/$name"
   mkdir -p "$corpus"
   log="$out/$name.log"
