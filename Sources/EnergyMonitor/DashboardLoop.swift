@@ -34,6 +34,8 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
         if key == .resize { continue }
         let command = KeyMap.handle(key, state: &view, devices: devices, collector: collector)
         if command == .quit { return view }
+        // Only the loop knows the height: past the last page, ↑ must move at the first press.
+        view.helpScroll = min(view.helpScroll, HelpOverlay.maxScroll(height: terminal.size.height - 2))
         if let command, let message = runtime.perform(command) {
           view.message = message
           if command == .togglePause { model.paused = runtime.scheduler.control.isPaused }

@@ -56,6 +56,19 @@ import Testing
     }
   }
 
+  @Test func theHelpScrollsNoFurtherThanItsLastPageSoUpMovesAtOnce() async {
+    await withDashboard { terminal, clock, runtime, _ in
+      terminal.press(.character("?"))
+      for _ in 0..<60 { terminal.press(.down) }
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
+      let bottom = terminal.screen
+      #expect(bottom.contains { $0.contains("outbox drops") }, "the last page is shown")
+      terminal.press(.up)
+      await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
+      #expect(terminal.screen != bottom, "one press up scrolls back a line")
+    }
+  }
+
   @Test func freezingKeepsTheDisplayWhileDataKeepsFlowing() async {
     await withDashboard { terminal, clock, runtime, _ in
       await advance(clock, by: .seconds(1), sleepers: runtime.clockLoops + 1)
