@@ -24,6 +24,44 @@ import Testing
     #expect(reopened.batch(10).last?.seq == 6, "sequence numbers keep increasing across restarts")
   }
 
+  @Test func theCollectorAndTheBrokerEachKeepTheirOwnCursor() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do {
+      let spool = try OutboxSpool(directory: folder.path, segmentReadings: 4, consumers: [.collector, .mqtt])
+      try spool.append(readings(10))
+      spool.accept(through: 8, for: .collector)
+      spool.accept(through: 3, for: .mqtt, checkpoint: Array("AC001,0.5\n".utf8))
+      #expect(spool.status(for: .collector).backlog == 2)
+      #expect(spool.status(for: .mqtt).backlog == 7)
+      #expect(spool.batch(3, after: 5, for: .mqtt).map(\.seq) == [6, 7, 8], "the ones not yet in flight")
+    }
+    // A segment goes only when both are past it: the broker's backlog is still whole after a restart.
+    let reopened = try OutboxSpool(directory: folder.path, segmentReadings: 4, consumers: [.collector, .mqtt])
+    #expect(reopened.batch(10, for: .mqtt).map(\.seq) == Array(4...10))
+    #expect(reopened.batch(10, for: .collector).map(\.seq) == [9, 10])
+    #expect(reopened.checkpoint(for: .mqtt) == Array("AC001,0.5\n".utf8))
+    reopened.accept(through: 10, for: .mqtt)
+    #expect(reopened.checkpoint(for: .mqtt) == Array("AC001,0.5\n".utf8), "an accept without a checkpoint keeps it")
+    // Same seqs for both: what the collector gets by HTTP and by MQTT is the same reading.
+    try reopened.append(readings(1, from: 20))
+    #expect(reopened.batch(1, for: .collector).first == reopened.batch(1, for: .mqtt).first)
+  }
+
+  @Test func aConsumerTurnedOnLaterStartsAtTheEnd() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    do {
+      let spool = try OutboxSpool(directory: folder.path)
+      try spool.append(readings(5))
+    }
+    let both = try OutboxSpool(directory: folder.path, consumers: [.collector, .mqtt])
+    #expect(both.batch(10, for: .collector).map(\.seq) == [1, 2, 3, 4, 5])
+    #expect(both.batch(10, for: .mqtt).isEmpty, "the broker gets readings from when it was turned on")
+    try both.append(readings(1, from: 5))
+    #expect(both.batch(10, for: .mqtt).map(\.seq) == [6])
+  }
+
   @Test func aBacklogLongerThanTheWindowIsSentInOrderFromDisk() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }

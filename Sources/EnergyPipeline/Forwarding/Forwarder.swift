@@ -44,7 +44,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   public var status: ForwarderStatus {
-    let spool = outbox.status
+    let spool = outbox.status(for: .collector)
     return state.withLock { current in
       var status = current.status
       status.backlog = spool.backlog
@@ -112,7 +112,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     await withTaskGroup(of: Void.self) { group in
       group.addTask { await self.run() }
       group.addTask {
-        while self.outbox.status.backlog > 0, self.clock.now < deadline {
+        while self.outbox.status(for: .collector).backlog > 0, self.clock.now < deadline {
           do { try await self.clock.sleep(for: .milliseconds(50)) } catch { return }
         }
       }
@@ -225,7 +225,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
 
   /// A backlog that cannot be read stalls sending: say so in comm_log.txt once per change.
   private func reportReadError() {
-    let current = outbox.status.readError
+    let current = outbox.status(for: .collector).readError
     let changed = state.withLock { state in
       defer { state.readError = current }
       return state.readError != current

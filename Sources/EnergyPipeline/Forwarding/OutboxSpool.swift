@@ -10,6 +10,10 @@ import Synchronization
 /// Contract, after Telegraf's buffer: `batch(n)` gives the oldest unacknowledged readings,
 /// `accept(through:)` removes them, `reject(_:reason:)` moves them to `rejected/`. Memory holds
 /// a bounded window of the backlog; the rest stays on disk until its turn.
+///
+/// Each consumer (the collector over HTTP, the MQTT broker) has its own cursor, so one can run
+/// ahead of the other; a segment goes only when every active consumer is past it. Both see the
+/// same seqs, which is what lets the collector store a reading that came both ways only once.
 public final class OutboxSpool: Sendable {
   public struct Status: Equatable, Sendable {
     public var backlog: Int
@@ -27,10 +31,9 @@ public final class OutboxSpool: Sendable {
     var bytes: Int64
   }
 
-  struct State {
-    var nextSeq: Int64 = 1
+  /// One consumer's place in the spool.
+  struct Cursor {
     var acked: Int64 = 0
-    var segments: [Segment] = []
     var dropped = 0
     var quarantined = 0
     /// Unacknowledged readings read ahead from disk, oldest at `head`: a window onto the
@@ -41,10 +44,22 @@ public final class OutboxSpool: Sendable {
     var loadedThrough: Int64 = 0
     var readPosition: (segmentFirstSeq: Int64, offset: Int64)?
     var readError: String?
+    /// What the consumer saved with its cursor (the MQTT publisher's energy meters).
+    var checkpoint: [UInt8] = []
+  }
+
+  struct State {
+    var nextSeq: Int64 = 1
+    var segments: [Segment] = []
+    var cursors: [OutboxConsumer: Cursor] = [:]
+
+    /// The oldest seq some consumer still needs is after this.
+    var minimumAcked: Int64 { cursors.values.map(\.acked).min() ?? nextSeq - 1 }
   }
 
   public let directory: String
   public let maxBytes: Int64
+  public let consumers: [OutboxConsumer]
   let segmentReadings: Int
   /// Readings kept in memory ahead of the sender at most (plus one read of `chunkBytes`).
   let readAhead: Int
@@ -54,27 +69,46 @@ public final class OutboxSpool: Sendable {
   /// Opens (or creates) the spool. Only the newest segment is read, to cut a line torn by a
   /// crash and find the next seq; the backlog is read from disk as it is sent.
   public init(
-    directory: String, maxBytes: Int64 = 256 << 20, segmentReadings: Int = 50_000, readAhead: Int = 20_000
+    directory: String, maxBytes: Int64 = 256 << 20, segmentReadings: Int = 50_000, readAhead: Int = 20_000,
+    consumers: [OutboxConsumer] = [.collector]
   ) throws {
     self.directory = directory
     self.maxBytes = maxBytes
+    self.consumers = consumers.isEmpty ? [.collector] : consumers
     self.segmentReadings = segmentReadings
     self.readAhead = readAhead
     if let failure = CSVLogSink.makeDirectories(directory) {
       throw OutboxError(message: "\(directory): cannot create folder (\(failure))")
     }
-    state = Mutex(try Self.load(directory: directory))
+    var loaded = try Self.load(directory: directory, consumers: self.consumers)
+    // A consumer seen for the first time starts at the end (it was not on when the older readings
+    // came), unless the spool has no cursor at all: then everything on disk is still for it.
+    let anyCursor = OutboxConsumer.allCases.contains { FileManager.default.fileExists(atPath: Self.cursorPath(directory, $0)) }
+    for consumer in self.consumers where !FileManager.default.fileExists(atPath: Self.cursorPath(directory, consumer)) {
+      let start = anyCursor ? loaded.nextSeq - 1 : 0
+      loaded.cursors[consumer] = Cursor(acked: start, loadedThrough: start)
+      Self.writeCursor(directory: directory, consumer: consumer, seq: start, checkpoint: [])
+    }
+    state = Mutex(loaded)
   }
 
-  private var cursorPath: String { PathText.join(directory, "acked") }
+  static func cursorPath(_ directory: String, _ consumer: OutboxConsumer) -> String {
+    PathText.join(directory, consumer.cursorFile)
+  }
 
-  private static func load(directory: String) throws -> State {
+  private static func load(directory: String, consumers: [OutboxConsumer]) throws -> State {
     var state = State()
-    let cursor = PathText.join(directory, "acked")
-    if let text = try? String(contentsOfFile: cursor, encoding: .utf8),
-      let value = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    {
-      state.acked = value
+    for consumer in consumers {
+      var cursor = Cursor()
+      if let data = FileManager.default.contents(atPath: cursorPath(directory, consumer)) {
+        let bytes = [UInt8](data)
+        let lineEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        if let value = Int64(String(decoding: bytes[..<lineEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)) {
+          cursor.acked = max(0, value)
+          cursor.checkpoint = lineEnd < bytes.count ? Array(bytes[(lineEnd + 1)...]) : []
+        }
+      }
+      state.cursors[consumer] = cursor
     }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     state.segments = names.sorted().compactMap { name in
@@ -85,7 +119,7 @@ public final class OutboxSpool: Sendable {
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
       return Segment(firstSeq: first, path: path, bytes: size)
     }
-    var lastSeq = state.acked
+    var lastSeq = state.cursors.values.map(\.acked).max() ?? 0
     // Only the newest segment can end in a line torn by a crash mid-write: cut it off, so the
     // next append starts clean. A segment left with no whole line goes.
     while let newest = state.segments.last {
@@ -102,7 +136,7 @@ public final class OutboxSpool: Sendable {
       break
     }
     state.nextSeq = lastSeq + 1
-    state.loadedThrough = state.acked
+    for consumer in consumers { state.cursors[consumer]!.loadedThrough = state.cursors[consumer]!.acked }
     return state
   }
 
@@ -173,40 +207,58 @@ public final class OutboxSpool: Sendable {
       let end = segment.bytes + Int64(bytes.count)
       state.segments[state.segments.count - 1].bytes = end
       // Caught up with the disk and room in the window: keep them, rather than read them back.
-      if state.loadedThrough == entries[0].seq - 1, state.window.count - state.head < readAhead {
-        state.window.append(contentsOf: entries)
-        state.loadedThrough = entries[entries.count - 1].seq
-        state.readPosition = (segment.firstSeq, end)
+      for consumer in consumers {
+        guard var cursor = state.cursors[consumer] else { continue }
+        if cursor.loadedThrough == entries[0].seq - 1, cursor.window.count - cursor.head < readAhead {
+          cursor.window.append(contentsOf: entries)
+          cursor.loadedThrough = entries[entries.count - 1].seq
+          cursor.readPosition = (segment.firstSeq, end)
+          state.cursors[consumer] = cursor
+        }
       }
       enforceCap(&state)
     }
   }
 
-  /// The oldest `limit` unacknowledged readings, in order.
-  public func batch(_ limit: Int) -> [SequencedReading] {
+  /// The oldest `limit` unacknowledged readings, in order; with `after`, the oldest `limit` of
+  /// those newer than that seq (the ones not sent yet, when some are in flight).
+  public func batch(_ limit: Int, after: Int64? = nil, for consumer: OutboxConsumer = .collector) -> [SequencedReading] {
     state.withLock { state in
-      fillWindow(&state, until: limit)
-      return Array(state.window[state.head..<min(state.window.count, state.head + limit)])
+      guard var cursor = state.cursors[consumer] else { return [] }
+      defer { state.cursors[consumer] = cursor }
+      var wanted = limit
+      if let after { wanted += Int(min(Int64(readAhead), max(0, after - cursor.acked))) }
+      fillWindow(&cursor, segments: state.segments, nextSeq: state.nextSeq, until: wanted)
+      var start = cursor.head
+      if let after {
+        // Seqs in the window increase: find the first newer than `after`.
+        var high = cursor.window.count
+        while start < high {
+          let middle = (start + high) / 2
+          if cursor.window[middle].seq <= after { start = middle + 1 } else { high = middle }
+        }
+      }
+      return Array(cursor.window[start..<min(cursor.window.count, start + limit)])
     }
   }
 
   /// Reads on from where the window ends until it holds `count` readings or the disk has no more.
-  private func fillWindow(_ state: inout State, until count: Int) {
-    while state.window.count - state.head < count, state.loadedThrough < state.nextSeq - 1 {
+  private func fillWindow(_ state: inout Cursor, segments: [Segment], nextSeq: Int64, until count: Int) {
+    while state.window.count - state.head < count, state.loadedThrough < nextSeq - 1 {
       let wanted = state.loadedThrough + 1
-      guard let index = state.segments.lastIndex(where: { $0.firstSeq <= wanted }) else {
+      guard let index = segments.lastIndex(where: { $0.firstSeq <= wanted }) else {
         // Nothing on disk holds `wanted` (its segment is gone): go on from the oldest left.
-        guard let oldest = state.segments.first, oldest.firstSeq > wanted else { return }
+        guard let oldest = segments.first, oldest.firstSeq > wanted else { return }
         state.loadedThrough = oldest.firstSeq - 1
         continue
       }
-      let segment = state.segments[index]
+      let segment = segments[index]
       let offset = state.readPosition.flatMap { $0.segmentFirstSeq == segment.firstSeq ? $0.offset : nil } ?? 0
       guard offset < segment.bytes else {
         // This segment is read to its end: the next one starts with the next seq.
-        guard index + 1 < state.segments.count else { return }
-        state.loadedThrough = max(state.loadedThrough, state.segments[index + 1].firstSeq - 1)
-        state.readPosition = (state.segments[index + 1].firstSeq, 0)
+        guard index + 1 < segments.count else { return }
+        state.loadedThrough = max(state.loadedThrough, segments[index + 1].firstSeq - 1)
+        state.readPosition = (segments[index + 1].firstSeq, 0)
         continue
       }
       let chunk: Data
@@ -253,30 +305,41 @@ public final class OutboxSpool: Sendable {
     return fsync(fd) == 0
   }
 
-  /// Replaces the `acked` cursor durably: a temporary file, fsynced, renamed over it, and the
+  /// Replaces a consumer's cursor durably: a temporary file, fsynced, renamed over it, and the
   /// folder fsynced. If this fails the old cursor stays, and the collector's idempotency makes
-  /// re-sending those readings harmless.
-  private func writeCursor(_ seq: Int64) {
-    let temporary = cursorPath + ".tmp"
+  /// re-sending those readings harmless. The checkpoint rides in the same file, so it always
+  /// matches the seq.
+  private static func writeCursor(directory: String, consumer: OutboxConsumer, seq: Int64, checkpoint: [UInt8]) {
+    let path = cursorPath(directory, consumer)
+    let temporary = path + ".tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return }
-    let text = Array("\(seq)\n".utf8)
+    let text = Array("\(seq)\n".utf8) + checkpoint
     let ok = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == text.count && fsync(fd) == 0
     close(fd)
-    guard ok, rename(temporary, cursorPath) == 0 else {
+    guard ok, rename(temporary, path) == 0 else {
       unlink(temporary)
       return
     }
-    _ = Self.syncDirectory(directory)
+    _ = syncDirectory(directory)
   }
 
-  /// The collector stored everything up to and including `seq`: forget it for good.
-  public func accept(through seq: Int64) {
-    state.withLock { state in advance(&state, through: seq) }
+  /// The consumer delivered everything up to and including `seq`: forget it for that consumer, and
+  /// keep `checkpoint` with the cursor (nil keeps the one there).
+  public func accept(through seq: Int64, for consumer: OutboxConsumer = .collector, checkpoint: [UInt8]? = nil) {
+    state.withLock { state in
+      if let checkpoint { state.cursors[consumer]?.checkpoint = checkpoint }
+      advance(&state, consumer, through: seq)
+    }
+  }
+
+  /// What the consumer saved with its cursor last time (empty if nothing).
+  public func checkpoint(for consumer: OutboxConsumer) -> [UInt8] {
+    state.withLock { $0.cursors[consumer]?.checkpoint ?? [] }
   }
 
   /// The collector refused `batch` as invalid: keep it under `rejected/` with the reason, and go on.
-  public func reject(_ batch: [SequencedReading], reason: String) {
+  public func reject(_ batch: [SequencedReading], reason: String, for consumer: OutboxConsumer = .collector) {
     guard let last = batch.last, let first = batch.first else { return }
     let folder = PathText.join(directory, "rejected")
     _ = CSVLogSink.makeDirectories(folder)
@@ -286,44 +349,55 @@ public final class OutboxSpool: Sendable {
       toFile: PathText.join(folder, "batch-\(first.seq)-\(last.seq).csv"), atomically: true,
       encoding: .utf8)
     state.withLock { state in
-      state.quarantined += batch.count
-      advance(&state, through: last.seq)
+      state.cursors[consumer]?.quarantined += batch.count
+      advance(&state, consumer, through: last.seq)
     }
   }
 
-  public var status: Status {
+  /// The collector's status (the first consumer's when the collector is not one).
+  public var status: Status { status(for: consumers.contains(.collector) ? .collector : consumers[0]) }
+
+  public func status(for consumer: OutboxConsumer) -> Status {
     state.withLock { state in
-      Status(
-        backlog: Int(Self.backlog(state)), bytes: state.segments.reduce(0) { $0 + $1.bytes },
-        dropped: state.dropped, quarantined: state.quarantined, readError: state.readError)
+      let cursor = state.cursors[consumer] ?? Cursor(acked: state.nextSeq - 1)
+      return Status(
+        backlog: Int(Self.backlog(state, after: cursor.acked)), bytes: state.segments.reduce(0) { $0 + $1.bytes },
+        dropped: cursor.dropped, quarantined: cursor.quarantined, readError: cursor.readError)
     }
   }
 
-  /// Unacknowledged readings on disk: each segment holds the seqs up to the next one's first.
-  private static func backlog(_ state: State) -> Int64 {
+  /// Readings on disk after `acked`: each segment holds the seqs up to the next one's first.
+  private static func backlog(_ state: State, after acked: Int64) -> Int64 {
     var total: Int64 = 0
     for (index, segment) in state.segments.enumerated() {
       let end = index + 1 < state.segments.count ? state.segments[index + 1].firstSeq : state.nextSeq
-      total += max(0, end - max(segment.firstSeq, state.acked + 1))
+      total += max(0, end - max(segment.firstSeq, acked + 1))
     }
     return total
   }
 
-  private func advance(_ state: inout State, through seq: Int64) {
-    guard seq > state.acked else { return }
-    state.acked = seq
-    while state.head < state.window.count, state.window[state.head].seq <= seq { state.head += 1 }
-    if state.head > 4096, state.head * 2 > state.window.count {
-      state.window.removeFirst(state.head)
-      state.head = 0
+  private func advance(_ state: inout State, _ consumer: OutboxConsumer, through seq: Int64) {
+    guard var cursor = state.cursors[consumer], seq > cursor.acked else { return }
+    cursor.acked = seq
+    while cursor.head < cursor.window.count, cursor.window[cursor.head].seq <= seq { cursor.head += 1 }
+    if cursor.head > 4096, cursor.head * 2 > cursor.window.count {
+      cursor.window.removeFirst(cursor.head)
+      cursor.head = 0
     }
-    if state.loadedThrough < seq {
+    if cursor.loadedThrough < seq {
       // Acknowledged past what was read (dropped by the cap): read on from there.
-      state.window.removeAll()
-      state.head = 0
-      state.loadedThrough = seq
+      cursor.window.removeAll()
+      cursor.head = 0
+      cursor.loadedThrough = seq
     }
-    writeCursor(seq)
+    state.cursors[consumer] = cursor
+    Self.writeCursor(directory: directory, consumer: consumer, seq: seq, checkpoint: cursor.checkpoint)
+    removeDelivered(&state)
+  }
+
+  /// Deletes segments every consumer is done with.
+  private func removeDelivered(_ state: inout State) {
+    let seq = state.minimumAcked
     // Segments wholly acknowledged: the next segment starts after this one's last reading.
     while state.segments.count > 1, state.segments[1].firstSeq <= seq + 1 {
       try? FileManager.default.removeItem(atPath: state.segments[0].path)
@@ -341,15 +415,27 @@ public final class OutboxSpool: Sendable {
     while bytes > maxBytes, state.segments.count > 1 {
       let oldest = state.segments[0]
       let lastOfOldest = state.segments[1].firstSeq - 1
-      state.dropped += Int(max(0, lastOfOldest - max(state.acked, oldest.firstSeq - 1)))
+      for consumer in consumers {
+        guard let acked = state.cursors[consumer]?.acked else { continue }
+        state.cursors[consumer]!.dropped += Int(max(0, lastOfOldest - max(acked, oldest.firstSeq - 1)))
+        advance(&state, consumer, through: lastOfOldest)
+      }
       bytes -= oldest.bytes
-      advance(&state, through: lastOfOldest)
       if state.segments.first?.path == oldest.path {
         try? FileManager.default.removeItem(atPath: oldest.path)
         state.segments.removeFirst()
       }
     }
   }
+}
+
+/// Who reads the outbox: each has its own cursor file in the outbox folder.
+public enum OutboxConsumer: String, CaseIterable, Hashable, Sendable {
+  case collector
+  case mqtt
+
+  /// `acked` keeps the name it had before there were two consumers.
+  var cursorFile: String { self == .collector ? "acked" : "acked-\(rawValue)" }
 }
 
 public struct OutboxError: Error, Equatable {
