@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
   ],
   targets: [
     // Reading, catalogue, time and CSV encoding: the vocabulary every other target shares.
@@ -29,6 +30,7 @@ let package = Package(
       dependencies: [
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
     // Screen buffer, widgets, layout, key map and the frame loop: pure Swift, no curses.
     .target(name: "EnergyDashboard", dependencies: ["EnergyCore", "EnergySimulation", "EnergyPipeline"]),
@@ -36,7 +38,7 @@ let package = Package(
     .target(
       name: "EnergyMonitor",
       dependencies: [
-        "EnergyCore", "EnergySimulation", "EnergyPipeline", "EnergyDashboard",
+        "EnergyCore", "EnergySimulation", "EnergyPipeline", "EnergyDashboard", "MQTT",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

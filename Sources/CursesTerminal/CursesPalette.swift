@@ -37,6 +37,7 @@ struct CursesPalette {
       case .overlay: colors = (Int16(COLOR_WHITE), Int16(COLOR_BLUE))
       case .overlaySelected: attribute = reverse | bold; colors = (Int16(COLOR_BLACK), Int16(COLOR_CYAN))
       case .overlayKey: attribute = bold; colors = (Int16(COLOR_YELLOW), Int16(COLOR_BLUE))
+      case .overlayDim: attribute = dim; colors = (Int16(COLOR_WHITE), Int16(COLOR_BLUE))
       case .key: attribute = bold; colors = (Int16(COLOR_YELLOW), -1)
       }
       if useColor, let colors {

@@ -14,6 +14,8 @@ public final class MQTTIngest: Sendable {
     public var filter: String
     public var clientID: String
     public var keepAliveSeconds: UInt16 = 30
+    /// For an `mqtts://` broker: the CA to verify it with (nil: the system's roots).
+    public var caFile: String?
     /// Messages being stored at once.
     public var concurrency = 64
 
@@ -79,6 +81,7 @@ public final class MQTTIngest: Sendable {
         clientID: self.settings.clientID, keepAliveSeconds: self.settings.keepAliveSeconds, cleanSession: false,
         username: self.settings.broker.username, password: self.settings.broker.password.map { Array($0.utf8) }))
     settings.connectTimeout = .seconds(2)
+    if self.settings.broker.usesTLS { settings.tls = .init(caFile: self.settings.caFile) }
     let filter = self.settings.filter
     let limit = max(1, self.settings.concurrency)
     try await Connection.run(settings) { _, packets, outbound in

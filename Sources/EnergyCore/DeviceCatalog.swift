@@ -3,10 +3,16 @@ import Foundation
 /// The list of simulated devices, loaded from `devices.json` and validated field by field.
 public struct DeviceCatalog: Equatable, Sendable {
   public var devices: [DeviceSpec]
+  /// `"broker"`: where the `mqtt` devices publish, when `--mqtt` does not say.
+  public var brokerURL: String?
 
-  public init(devices: [DeviceSpec]) {
+  public init(devices: [DeviceSpec], brokerURL: String? = nil) {
     self.devices = devices
+    self.brokerURL = brokerURL
   }
+
+  /// The real devices, heard over MQTT.
+  public var mqttDevices: [DeviceSpec] { devices.filter { $0.mqtt != nil } }
 
   /// A device's period in seconds: shorter than 1 ms is no appliance, and makes timers spin.
   public static let periodRange: ClosedRange<Double> = 0.001...3600
@@ -46,6 +52,7 @@ public struct DeviceCatalog: Equatable, Sendable {
       throw fail("not valid JSON (\(jsonReason(error)))")
     }
     let entries: [Any]
+    var brokerURL: String?
     if let list = json as? [Any] {
       entries = list
     } else if let object = json as? [String: Any] {
@@ -53,6 +60,10 @@ public struct DeviceCatalog: Equatable, Sendable {
         throw fail("expected a \"devices\" array")
       }
       entries = list
+      if let broker = object["broker"] {
+        guard let text = broker as? String, !text.isEmpty else { throw fail("broker: expected a mqtt:// URL string") }
+        brokerURL = text
+      }
     } else {
       throw fail("expected an object with a \"devices\" array")
     }
@@ -67,7 +78,7 @@ public struct DeviceCatalog: Equatable, Sendable {
       }
       devices.append(spec)
     }
-    return DeviceCatalog(devices: devices)
+    return DeviceCatalog(devices: devices, brokerURL: brokerURL)
   }
 
   private static func parseDevice(
@@ -98,7 +109,7 @@ public struct DeviceCatalog: Equatable, Sendable {
     guard rated > 0, rated <= 100_000 else {
       throw fail("\(path).rated_watts: \(rated) must be above 0 and at most 100000")
     }
-    let period = try number(object, "period", path: path, default: 1, fail: fail)
+    let period = try number(object, "period", path: path, default: kind == .mqtt ? 10 : 1, fail: fail)
     guard Self.periodRange.contains(period) else {
       throw fail("\(path).period: \(period) must be from 0.001 to 3600 seconds")
     }
@@ -106,8 +117,42 @@ public struct DeviceCatalog: Equatable, Sendable {
     guard priority == priority.rounded(), (0...31).contains(priority) else {
       throw fail("\(path).priority: \(priority) must be a whole number from 0 to 31")
     }
+    var binding: MQTTBinding?
+    if kind == .mqtt {
+      binding = try parseBinding(object, path: path, fail: fail)
+    } else {
+      for key in ["topic", "format", "field"] where object[key] != nil {
+        throw fail("\(path).\(key): only a device of kind \"mqtt\" has one")
+      }
+    }
     return DeviceSpec(
-      id: id, name: name, kind: kind, ratedWatts: rated, period: period, priority: Int(priority))
+      id: id, name: name, kind: kind, ratedWatts: rated, period: period, priority: Int(priority), mqtt: binding)
+  }
+
+  /// `topic`, `format` and (for `json`) `field` of a real device.
+  private static func parseBinding(_ object: [String: Any], path: String, fail: (String) -> CatalogError)
+    throws(CatalogError) -> MQTTBinding
+  {
+    guard let topic = object["topic"] as? String else { throw fail("\(path).topic: missing or not a string") }
+    if let problem = MQTTBinding.problem(withTopic: topic) { throw fail("\(path).topic: \(problem)") }
+    guard let rawFormat = object["format"] as? String else { throw fail("\(path).format: missing or not a string") }
+    guard let format = MQTTBinding.Format(rawValue: rawFormat) else {
+      let known = MQTTBinding.Format.allCases.map(\.rawValue).joined(separator: ", ")
+      throw fail("\(path).format: unknown format \"\(rawFormat)\" (known: \(known))")
+    }
+    var field: String?
+    if let value = object["field"] {
+      guard format != .number else { throw fail("\(path).field: a \"number\" payload has no fields") }
+      guard let text = value as? String, !text.isEmpty, text.utf8.count <= 128,
+        !text.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+      else {
+        throw fail("\(path).field: expected a dotted path such as \"ENERGY.Power\"")
+      }
+      field = text
+    } else if format == .json {
+      throw fail("\(path).field: a \"json\" device needs the dotted path to its watts, e.g. \"power\"")
+    }
+    return MQTTBinding(topic: topic, format: format, field: field)
   }
 
   private static func number(

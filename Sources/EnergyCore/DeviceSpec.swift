@@ -8,11 +8,14 @@ public struct DeviceSpec: Hashable, Sendable {
   public var period: Double
   /// FreeRTOS-style priority: higher runs first when tasks are due together.
   public var priority: Int
+  /// For kind `mqtt`: where its readings come from. Nil for a simulated appliance.
+  public var mqtt: MQTTBinding?
 
   public init(
     id: DeviceID, name: String, kind: DeviceKind, ratedWatts: Double, period: Double = 1,
-    priority: Int = 1
+    priority: Int = 1, mqtt: MQTTBinding? = nil
   ) {
+    self.mqtt = mqtt
     self.id = id
     self.name = name
     self.kind = kind
@@ -20,6 +23,8 @@ public struct DeviceSpec: Hashable, Sendable {
     self.period = period
     self.priority = priority
   }
+
+  public var isSimulated: Bool { mqtt == nil }
 
   public var periodDuration: Duration { .nanoseconds(Int64((period * 1e9).rounded())) }
 }

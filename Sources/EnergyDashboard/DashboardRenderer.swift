@@ -45,7 +45,8 @@ public enum DashboardRenderer {
 
     if let cursor = view.faultMenuCursor, model.devices.indices.contains(view.selected) {
       let network = model.forwarding.map { (outage: $0.outageInjected, slow: $0.slowNetworkInjected) }
-      FaultMenu(device: model.devices[view.selected], network: network, cursor: cursor)
+      FaultMenu(
+        device: model.devices[view.selected], network: network, brokerOutage: model.broker?.outageInjected, cursor: cursor)
         .render(into: &buffer, area: body)
     }
     if view.showHelp {

@@ -21,7 +21,8 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
   @discardableResult
   public func run<T: TerminalBackend>(terminal: inout T) async -> DashboardViewState {
     let clock = runtime.clock
-    let collector = runtime.forwarder != nil
+    let links = NetworkLinks(collector: runtime.forwarder != nil, broker: runtime.publisher != nil)
+    let realDevices = Set(runtime.configuration.catalog.mqttDevices.map(\.id))
     let framePeriod = Duration.seconds(fraction: 1 / refreshHz)
     let devices = runtime.configuration.catalog.devices.map(\.id)
     var view = DashboardViewState()
@@ -32,7 +33,7 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
       while let key = terminal.readKey() {
         dirty = true
         if key == .resize { continue }
-        let command = KeyMap.handle(key, state: &view, devices: devices, collector: collector)
+        let command = KeyMap.handle(key, state: &view, devices: devices, links: links, realDevices: realDevices)
         if command == .quit { return view }
         // Only the loop knows the height: past the last page, ↑ must move at the first press.
         view.helpScroll = min(view.helpScroll, HelpOverlay.maxScroll(height: terminal.size.height - 2))

@@ -4,7 +4,6 @@ public struct ForwardingConfiguration: Sendable {
   public var token: String?
   public var batchSize = 500
   public var flushInterval: Duration = .seconds(1)
-  public var outboxMaxBytes: Int64 = 256 << 20
 
   public init(collectorURL: String, token: String? = nil) {
     self.collectorURL = collectorURL

@@ -1,5 +1,6 @@
 import EnergyCore
 import Foundation
+import MQTT
 
 /// Everything a monitor run needs, already validated: the executable builds it from options.
 public struct MonitorConfiguration: Sendable {
@@ -12,6 +13,12 @@ public struct MonitorConfiguration: Sendable {
   public var duration: Duration?
   /// Where and how to forward readings; nil keeps them local.
   public var forwarding: ForwardingConfiguration?
+  /// Where and how to publish readings over MQTT; nil: not published.
+  public var publishing: PublishingConfiguration?
+  /// Where the catalogue's MQTT devices are heard (`--mqtt`, or `"broker"` in devices.json).
+  public var deviceBroker: BrokerAddress?
+  /// The outbox size cap; beyond it the oldest readings are dropped and counted.
+  public var outboxMaxBytes: Int64 = 256 << 20
 
   public init(
     dataDirectory: String, catalog: DeviceCatalog, seed: UInt64, refreshHz: Double = 4,
@@ -29,6 +36,10 @@ public struct MonitorConfiguration: Sendable {
   public var commLogPath: String { PathText.join(logsDirectory, "comm_log.txt") }
   public var exportsDirectory: String { PathText.join(dataDirectory, "exports") }
   public var outboxDirectory: String { PathText.join(dataDirectory, "outbox") }
+  /// The device ids whose Home Assistant discovery configs are on the broker.
+  public var discoveryListPath: String { PathText.join(dataDirectory, "mqtt-discovery") }
+  /// Whether readings go through the outbox: to a collector, a broker or both.
+  public var usesOutbox: Bool { forwarding != nil || publishing != nil }
   /// A stable id for this installation, created once: the `source` of every forwarded batch.
   public var sourceIDPath: String { PathText.join(dataDirectory, "source-id") }
   /// Used when `--devices` is not given and the file exists.

@@ -1,6 +1,7 @@
 import EnergyCore
 import EnergyPipeline
 import Foundation
+import MQTT
 
 /// The command line as given, before checks; `resolve()` turns it into a configuration or one
 /// clear error line.
@@ -16,6 +17,13 @@ public struct MonitorOptions: Sendable {
   public var batchSize = 500
   public var flushInterval = 1.0
   public var outboxMaxMB = 256.0
+  public var mqtt: String?
+  public var mqttPrefix = "energymon"
+  public var mqttClientID: String?
+  public var mqttQoS = 1
+  public var mqttInflight = 20
+  public var mqttPlain = false
+  public var mqttCA: String?
 
   public init() {}
 
@@ -58,15 +66,67 @@ public struct MonitorOptions: Sendable {
         throw ConfigurationError("--batch-size must be from 1 to 10000 (got \(batchSize))")
       }
       try Self.check("--flush-interval", flushInterval, in: 0.01...3600, unit: "seconds")
-      try Self.check("--outbox-max-mb", outboxMaxMB, in: 1...1_048_576, unit: "MB")
       var forwarding = ForwardingConfiguration(collectorURL: collector, token: token)
       forwarding.batchSize = batchSize
       forwarding.flushInterval = .seconds(fraction: flushInterval)
-      forwarding.outboxMaxBytes = Int64(outboxMaxMB * 1_048_576)
       configuration.forwarding = forwarding
     }
+    try Self.check("--outbox-max-mb", outboxMaxMB, in: 1...1_048_576, unit: "MB")
+    configuration.outboxMaxBytes = Int64(outboxMaxMB * 1_048_576)
+    try resolvePublishing(&configuration)
     try Self.checkDataDirectory(configuration)
     return configuration
+  }
+
+  /// `--mqtt` and its companions; the companions without `--mqtt` are a usage error, not ignored.
+  func resolvePublishing(_ configuration: inout MonitorConfiguration) throws(ConfigurationError) {
+    guard let mqtt else {
+      let given = [
+        ("--mqtt-prefix", mqttPrefix != "energymon"), ("--mqtt-client-id", mqttClientID != nil), ("--mqtt-qos", mqttQoS != 1),
+        ("--mqtt-inflight", mqttInflight != 20), ("--mqtt-plain", mqttPlain), ("--mqtt-ca", mqttCA != nil),
+      ].first { $0.1 }
+      if let given { throw ConfigurationError("\(given.0) needs --mqtt URL") }
+      if let url = configuration.catalog.brokerURL {
+        switch BrokerAddress.parse(url) {
+        case .success(let address): configuration.deviceBroker = address
+        case .failure(let error): throw ConfigurationError("devices catalogue: broker: \(error.message)")
+        }
+      } else if let device = configuration.catalog.mqttDevices.first {
+        throw ConfigurationError(
+          "device \(device.id) is of kind mqtt: say where its broker is with --mqtt URL or \"broker\" in the catalogue")
+      }
+      return
+    }
+    let broker: BrokerAddress
+    switch BrokerAddress.parse(mqtt) {
+    case .success(let address): broker = address
+    case .failure(let error): throw ConfigurationError("--mqtt: \(error.message)")
+    }
+    if let problem = MQTTTopics.problem(withPrefix: mqttPrefix) { throw ConfigurationError("--mqtt-prefix \(problem)") }
+    if let mqttClientID {
+      guard (1...128).contains(mqttClientID.utf8.count), !mqttClientID.contains(where: { $0.isWhitespace || $0.asciiValue == nil }) else {
+        throw ConfigurationError("--mqtt-client-id must be 1-128 visible ASCII characters")
+      }
+    }
+    guard let qos = QoS(rawValue: UInt8(clamping: max(0, mqttQoS))), mqttQoS == 0 || mqttQoS == 1 else {
+      throw ConfigurationError("--mqtt-qos must be 0 or 1 (got \(mqttQoS))")
+    }
+    guard (1...1000).contains(mqttInflight) else {
+      throw ConfigurationError("--mqtt-inflight must be from 1 to 1000 (got \(mqttInflight))")
+    }
+    if let mqttCA {
+      guard broker.usesTLS else { throw ConfigurationError("--mqtt-ca needs an mqtts:// broker in --mqtt") }
+      if let problem = Connection.Settings.TLS.problem(caFile: mqttCA) { throw ConfigurationError("--mqtt-ca: \(problem)") }
+    }
+    var publishing = PublishingConfiguration(broker: broker)
+    publishing.prefix = mqttPrefix
+    publishing.clientID = mqttClientID
+    publishing.qos = qos
+    publishing.inflight = mqttInflight
+    publishing.plain = mqttPlain
+    publishing.caFile = mqttCA
+    configuration.publishing = publishing
+    configuration.deviceBroker = broker
   }
 
   /// A device period (catalogue `period` or `--interval`): 1 ms to an hour.

@@ -25,6 +25,10 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   private let shutdown = Mutex(ShutdownPhase.running)
   /// Sends readings to the collector through the durable outbox; nil when not forwarding.
   public let forwarder: Forwarder<C>?
+  /// Publishes readings to the MQTT broker from the same outbox; nil without `--mqtt`.
+  public let publisher: MQTTPublisher<C>?
+  /// Hears the catalogue's real devices; nil when it has none.
+  public let deviceListener: MQTTDeviceListener<C>?
   /// How long quitting waits for the outbox to drain before leaving the rest for the next run.
   public static var quitDrainLimit: Duration { .seconds(2) }
 
@@ -33,9 +37,11 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// How often statistics catch up with the bus when nobody asks for a snapshot.
   public static var statsInterval: Duration { .seconds(1) }
 
+  /// `outbox` is needed for forwarding (with `transport`) and for publishing; `source` is this
+  /// installation's id in batches and topics.
   public init(
     configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs(),
-    forwarding: (outbox: OutboxSpool, transport: any CollectorTransport, source: String)? = nil
+    outbox: OutboxSpool? = nil, transport: (any CollectorTransport)? = nil, source: String = "energymon"
   ) {
     self.configuration = configuration
     self.clock = clock
@@ -47,25 +53,53 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
     self.aggregator = Mutex(StatsAggregator(catalog: configuration.catalog))
     self.resumedAtMs = Atomic(startEpochMs)
-    if let forwarding, let settings = configuration.forwarding {
-      var forwarderSettings = Forwarder<C>.Settings(source: forwarding.source)
+    if let outbox, let transport, let settings = configuration.forwarding {
+      var forwarderSettings = Forwarder<C>.Settings(source: source)
       forwarderSettings.batchSize = settings.batchSize
       forwarderSettings.flushInterval = settings.flushInterval
       forwarder = Forwarder(
-        outbox: forwarding.outbox, transport: forwarding.transport, settings: forwarderSettings,
+        outbox: outbox, transport: transport, settings: forwarderSettings,
         wallTime: wallTime, commLog: commLog, seed: configuration.seed)
     } else {
       forwarder = nil
     }
+    if let outbox, let settings = configuration.publishing {
+      var publisherSettings = MQTTPublisher<C>.Settings(
+        broker: settings.broker, topics: MQTTTopics(prefix: settings.prefix, source: source),
+        clientID: settings.clientID ?? source)
+      publisherSettings.qos = settings.qos
+      publisherSettings.inflight = settings.inflight
+      publisherSettings.plain = settings.plain
+      publisherSettings.caFile = settings.caFile
+      publisher = MQTTPublisher(
+        outbox: outbox, catalog: configuration.catalog, settings: publisherSettings, wallTime: wallTime,
+        commLog: commLog, discoveryListPath: configuration.discoveryListPath, seed: configuration.seed)
+    } else {
+      publisher = nil
+    }
     let wallTime = self.wallTime
     recorder = RecordingPath(
-      queue: csvQueue, outbox: forwarder?.outbox, csv: csvSink, commLog: commLog, wallTime: { wallTime.nowMs })
+      queue: csvQueue, outbox: configuration.usesOutbox ? outbox : nil, csv: csvSink, commLog: commLog,
+      wallTime: { wallTime.nowMs })
+    if let broker = configuration.deviceBroker, !configuration.catalog.mqttDevices.isEmpty {
+      var settings = MQTTDeviceListener<C>.Settings(
+        broker: broker, clientID: (configuration.publishing?.clientID ?? source) + "-devices")
+      settings.caFile = configuration.publishing?.caFile
+      let bus = self.bus
+      let control = scheduler.control
+      deviceListener = MQTTDeviceListener(
+        devices: configuration.catalog.mqttDevices, settings: settings, wallTime: wallTime, commLog: commLog,
+        accept: { !control.isPaused }, publish: { bus.publish($0) })
+    } else {
+      deviceListener = nil
+    }
   }
 
   /// How many loops of this runtime sleep on its clock while it runs (device tasks, CSV flush,
   /// statistics, forwarder): what a virtual-time test waits for before it advances the clock.
   public var clockLoops: Int {
-    scheduler.tasks.count + 2 + (forwarder == nil ? 0 : 1)
+    scheduler.tasks.count + 2 + (forwarder == nil ? 0 : 1) + (publisher == nil ? 0 : 1)
+      + (deviceListener == nil ? 0 : 1)
   }
 
   /// A further consumer of every reading (headless printer, forwarder).
@@ -80,6 +114,9 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     commLog.append(
       "session start: \(configuration.catalog.devices.count) devices, seed \(configuration.seed)",
       atMs: wallTime.nowMs)
+    // The publisher keeps its connection through quitting, to send what the final flush adds and
+    // then say `offline`: it runs outside the group that quitting cancels, and is awaited below.
+    let publishing = publisher.map { publisher in Task { await publisher.run() } }
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
         await self.scheduler.run(clock: self.clock, wallTime: self.wallTime) { self.bus.publish($0) }
@@ -87,6 +124,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       group.addTask { await self.every(Self.flushInterval) { self.flushLog() } }
       group.addTask { await self.every(Self.statsInterval) { self.updateStatistics() } }
       if let forwarder { group.addTask { await forwarder.run() } }
+      if let deviceListener { group.addTask { await deviceListener.run() } }
     }
     shutdown.withLock { $0 = .writingLog }
     defer { shutdown.withLock { $0 = .finished } }
@@ -96,13 +134,24 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     let recording = recorder.status
     status.pending += recording.waiting
     if status.error == nil, let error = recording.error { status.error = "outbox: \(error)" }
-    if let forwarder {
+    if forwarder != nil || publisher != nil {
       let deadlineMs = wallTime.nowMs + Self.quitDrainLimit.milliseconds
       shutdown.withLock { $0 = .sending(untilMs: deadlineMs) }
-      // Quitting is cancellation; the drain gets a task of its own, awaited here, so it can still run.
-      await Task { await forwarder.drain(for: Self.quitDrainLimit) }.value
-      let left = forwarder.status.backlog
-      commLog.append("forward: \(left) readings left in the outbox for the next run", atMs: wallTime.nowMs)
+      // Quitting is cancellation; the drains get a task of their own, awaited here, so they can still run.
+      await Task {
+        await withTaskGroup(of: Void.self) { group in
+          if let forwarder = self.forwarder { group.addTask { await forwarder.drain(for: Self.quitDrainLimit) } }
+          if let publisher = self.publisher { group.addTask { await publisher.stop(within: Self.quitDrainLimit) } }
+        }
+      }.value
+      if let forwarder {
+        let left = forwarder.status.backlog
+        commLog.append("forward: \(left) readings left in the outbox for the next run", atMs: wallTime.nowMs)
+      }
+    }
+    if let publishing {
+      await publishing.value
+      commLog.append("mqtt: \(publisher?.status.backlog ?? 0) readings left for the broker next run", atMs: wallTime.nowMs)
     }
     commLog.append(
       "session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
@@ -120,7 +169,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     case .running, .finished: return nil
     case .writingLog: return "quitting: writing the CSV log…"
     case .sending(let untilMs):
-      let backlog = forwarder?.status.backlog ?? 0
+      let backlog = (forwarder?.status.backlog ?? 0) + (publisher?.status.backlog ?? 0)
       let seconds = max(1, (untilMs - wallTime.nowMs + 999) / 1000)
       return backlog == 0
         ? "quitting: outbox sent" : "quitting: sending \(backlog) readings… (\(seconds) s)"
@@ -157,10 +206,10 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     let nowMs = wallTime.nowMs
     let paused = scheduler.control.isPaused
     let quietSince = resumedAtMs.load(ordering: .relaxed)
-    let devices = scheduler.tasks.map { task -> DeviceRow in
-      let spec = task.spec
+    let devices = configuration.catalog.devices.map { spec -> DeviceRow in
+      let task = scheduler.task(for: spec.id)
       let device = stats.statistics(for: spec.id)
-      let faults = task.faults.active
+      let faults = task?.faults.active ?? []
       let window = device?.window.summary(nowMs: nowMs)
       let lastHeard = max(device?.latest?.timestampMs ?? quietSince, quietSince)
       let silentFor = nowMs - lastHeard
@@ -172,12 +221,15 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       } else {
         status = device?.latest == nil ? .waiting : .ok
       }
-      return DeviceRow(
+      var row = DeviceRow(
         id: spec.id, name: spec.name, status: status, current: device?.latest?.power,
         sinceStart: device?.sinceStart ?? RunningStats(),
         sinceStartKWh: device?.energy.kilowattHours ?? 0,
         lastMinute: window?.stats ?? RunningStats(), lastMinuteKWh: window?.kilowattHours ?? 0,
         history: device?.history ?? PowerHistory(gapLimitMs: EnergyIntegrator.gapLimit(period: spec.period)))
+      row.isReal = !spec.isSimulated
+      row.unreadable = deviceListener?.unreadable(spec.id) ?? 0
+      return row
     }
     let tasks = scheduler.tasks.map {
       TaskRow(id: $0.spec.id, priority: $0.spec.priority, period: $0.spec.periodDuration, stats: $0.stats)
@@ -185,12 +237,22 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     return DashboardModel(
       nowMs: nowMs, uptime: wallTime.uptime, paused: paused, devices: devices, tasks: tasks,
       csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats,
-      forwarding: forwardingStatus)
+      forwarding: forwardingStatus, broker: brokerStatus)
   }
 
   /// The forwarder's status with what waits to enter the outbox.
   public var forwardingStatus: ForwarderStatus? {
     guard var status = forwarder?.status else { return nil }
+    let recording = recorder.status
+    status.waitingForOutbox = recording.waiting
+    status.dropped += recording.dropped
+    if let error = recording.error { status.outboxError = error }
+    return status
+  }
+
+  /// The publisher's status with what waits to enter the outbox (nil without `--mqtt`).
+  public var brokerStatus: ForwarderStatus? {
+    guard var status = publisher?.status else { return nil }
     let recording = recorder.status
     status.waitingForOutbox = recording.waiting
     status.dropped += recording.dropped
@@ -222,6 +284,12 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     case .toggleSlowNetwork:
       guard let forwarder else { return "no collector configured (--collector URL)" }
       let message = forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared"
+      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
+      return message
+    case .toggleBrokerOutage:
+      guard let publisher else { return "no broker configured (--mqtt URL)" }
+      let message = publisher.toggleOutage()
+        ? "broker outage injected: readings wait in the outbox" : "broker outage cleared: publishing again"
       commLog.append("fault: \(message)", atMs: wallTime.nowMs)
       return message
     case .export:

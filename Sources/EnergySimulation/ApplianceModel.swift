@@ -14,5 +14,13 @@ public func makeApplianceModel(for spec: DeviceSpec, rng: inout SeededGenerator)
   case .airConditioner: AirConditionerModel(ratedWatts: spec.ratedWatts, rng: &rng)
   case .washingMachine: WashingMachineModel(ratedWatts: spec.ratedWatts, rng: &rng)
   case .refrigerator: RefrigeratorModel(ratedWatts: spec.ratedWatts, rng: &rng)
+  case .mqtt: RealDeviceModel()
   }
+}
+
+/// A real device has no model: its readings come from its broker, and the scheduler runs no task
+/// for it. Kept so every kind has a model.
+struct RealDeviceModel: ApplianceModel {
+  mutating func next(dt: Double, rng: inout SeededGenerator) -> Double { 0 }
+  var phase: String { "real device" }
 }

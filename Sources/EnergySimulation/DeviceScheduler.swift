@@ -7,7 +7,8 @@ public final class DeviceScheduler: Sendable {
   public let control: RunControl
 
   public init(catalog: DeviceCatalog, seed: UInt64, control: RunControl = RunControl()) {
-    self.tasks = catalog.devices.map { DeviceTask(spec: $0, seed: seed) }
+    // Real devices (kind mqtt) report by themselves: no task runs for them.
+    self.tasks = catalog.devices.filter(\.isSimulated).map { DeviceTask(spec: $0, seed: seed) }
     self.control = control
   }
 

@@ -1,24 +1,28 @@
-/// Where a broker is: `mqtt://[user[:password]@]host[:port]` (port 1883 by default). `mqtts://`
-/// is recognised so it can be refused with a clear line until TLS is supported.
+/// Where a broker is: `mqtt://[user[:password]@]host[:port]` (port 1883 by default), or
+/// `mqtts://…` for TLS (port 8883 by default).
 public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
   public var host: String
   public var port: Int
   public var username: String?
   public var password: String?
+  public var usesTLS: Bool
 
-  public init(host: String, port: Int = 1883, username: String? = nil, password: String? = nil) {
+  public init(host: String, port: Int = 1883, username: String? = nil, password: String? = nil, usesTLS: Bool = false) {
     self.host = host
     self.port = port
     self.username = username
     self.password = password
+    self.usesTLS = usesTLS
   }
 
   /// Parses `text`, or says in a line what is wrong with it.
   public static func parse(_ text: String) -> Result<BrokerAddress, AddressError> {
     var rest = Substring(text)
-    if rest.hasPrefix("mqtts://") { return .failure(AddressError("mqtts:// (TLS) is not supported yet; use mqtt://")) }
-    guard rest.hasPrefix("mqtt://") else { return .failure(AddressError("expected mqtt://[user:password@]host[:port], got \"\(text.prefix(80))\"")) }
-    rest = rest.dropFirst("mqtt://".count)
+    let usesTLS = rest.hasPrefix("mqtts://")
+    guard rest.hasPrefix("mqtt://") || usesTLS else {
+      return .failure(AddressError("expected mqtt://[user:password@]host[:port] or mqtts://…, got \"\(text.prefix(80))\""))
+    }
+    rest = rest.dropFirst(usesTLS ? "mqtts://".count : "mqtt://".count)
     if let slash = rest.firstIndex(of: "/") {
       guard rest[slash...].allSatisfy({ $0 == "/" }) else { return .failure(AddressError("a broker URL has no path")) }
       rest = rest[..<slash]
@@ -37,7 +41,7 @@ public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
       guard username?.isEmpty == false else { return .failure(AddressError("empty user name before @")) }
     }
     var host = rest
-    var port = 1883
+    var port = usesTLS ? 8883 : 1883
     if rest.hasPrefix("[") {
       guard let close = rest.firstIndex(of: "]") else { return .failure(AddressError("unclosed [ in the host")) }
       host = rest[rest.index(after: rest.startIndex)..<close]
@@ -55,13 +59,13 @@ public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
     }
     guard !host.isEmpty else { return .failure(AddressError("no host in \"\(text.prefix(80))\"")) }
     guard (1...65535).contains(port) else { return .failure(AddressError("port \(port) must be from 1 to 65535")) }
-    return .success(BrokerAddress(host: String(host), port: port, username: username, password: password))
+    return .success(BrokerAddress(host: String(host), port: port, username: username, password: password, usesTLS: usesTLS))
   }
 
   /// `mqtt://user@host:port`, never the password.
   public var description: String {
     let shownHost = host.contains(":") ? "[\(host)]" : host
-    return "mqtt://" + (username.map { "\($0)@" } ?? "") + "\(shownHost):\(port)"
+    return (usesTLS ? "mqtts://" : "mqtt://") + (username.map { "\($0)@" } ?? "") + "\(shownHost):\(port)"
   }
 
   static func percentDecoded(_ text: Substring) -> String {

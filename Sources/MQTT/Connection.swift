@@ -1,6 +1,8 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One MQTT session over TCP: connects, sends CONNECT, waits for CONNACK, then hands the open
 /// packet streams to `body` and closes when it returns. Keepalive pings are sent and a silent
@@ -16,6 +18,16 @@ public enum Connection {
     /// How long the broker may take to answer CONNECT.
     public var connackTimeout: Duration = .seconds(5)
     public var maxPacketSize = 1 << 20
+    /// TLS (`mqtts://`): verify the broker against this CA file, or the system's roots when nil.
+    public var tls: TLS?
+
+    public struct TLS: Sendable, Equatable {
+      public var caFile: String?
+
+      public init(caFile: String? = nil) {
+        self.caFile = caFile
+      }
+    }
 
     public init(host: String, port: Int, connect: Connect) {
       self.host = host
@@ -27,6 +39,16 @@ public enum Connection {
   public typealias Inbound = NIOAsyncChannelInboundStream<Packet>
   public typealias Outbound = NIOAsyncChannelOutboundWriter<Packet>
 
+  /// Ends a session from outside the task reading it (an injected outage, a fatal send error):
+  /// the connection closes without DISCONNECT, so the broker publishes the Last Will.
+  public struct Closer: Sendable {
+    let channel: any Channel
+
+    public func close() {
+      channel.close(promise: nil)
+    }
+  }
+
   /// Runs `body` on an accepted session; throws `ConnectionError` when the session cannot start,
   /// and rethrows what `body` throws.
   public static func run<Result: Sendable>(
@@ -34,7 +56,30 @@ public enum Connection {
     group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     _ body: @Sendable (Connack, inout Inbound.AsyncIterator, Outbound) async throws -> Result
   ) async throws -> Result {
+    try await run(settings, group: group) { connack, packets, outbound, _ in
+      try await body(connack, &packets, outbound)
+    }
+  }
+
+  /// As `run`, with a `Closer` for the session.
+  public static func run<Result: Sendable>(
+    _ settings: Settings,
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    _ body: @Sendable (Connack, inout Inbound.AsyncIterator, Outbound, Closer) async throws -> Result
+  ) async throws -> Result {
     let decoder = Decoder(maxPacketSize: settings.maxPacketSize)
+    let sslContext: NIOSSLContext?
+    if let tls = settings.tls {
+      var configuration = TLSConfiguration.makeClientConfiguration()
+      if let caFile = tls.caFile { configuration.trustRoots = .file(caFile) }
+      do {
+        sslContext = try NIOSSLContext(configuration: configuration)
+      } catch {
+        throw ConnectionError.unreachable("TLS setup: \(error)")
+      }
+    } else {
+      sslContext = nil
+    }
     let channel: NIOAsyncChannel<Packet, Packet>
     do {
       channel = try await ClientBootstrap(group: group)
@@ -42,6 +87,11 @@ public enum Connection {
         .channelOption(.socketOption(.tcp_nodelay), value: 1)
         .connect(host: settings.host, port: settings.port) { channel in
           channel.eventLoop.makeCompletedFuture {
+            if let sslContext {
+              let handler = try NIOSSLClientHandler(
+                context: sslContext, serverHostname: settings.host.first?.isNumber == true ? nil : settings.host)
+              try channel.pipeline.syncOperations.addHandler(handler)
+            }
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PacketDecoderHandler(decoder: decoder)))
             try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(PacketEncoderHandler()))
             if settings.connect.keepAliveSeconds > 0 {
@@ -85,6 +135,9 @@ public enum Connection {
       } catch let error as ConnectionError {
         timer.cancel()
         throw error
+      } catch let error as NIOSSLError {
+        timer.cancel()
+        throw ConnectionError.unreachable("TLS: \(Self.reason(for: error))")
       } catch {
         timer.cancel()
         throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
@@ -93,7 +146,7 @@ public enum Connection {
       switch first {
       case .connack(let connack)?:
         if connack.returnCode != 0 { throw ConnectionError.refused(connack) }
-        return try await body(connack, &packets, outbound)
+        return try await body(connack, &packets, outbound, Closer(channel: raw))
       case nil:
         throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
       case let other?:
@@ -150,5 +203,17 @@ extension TimeAmount {
   init(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
     self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}
+
+extension Connection.Settings.TLS {
+  /// Why `--mqtt-ca FILE` cannot be used (missing, unreadable, no PEM certificate in it), or nil.
+  public static func problem(caFile: String) -> String? {
+    guard FileManager.default.fileExists(atPath: caFile) else { return "\(caFile): not found" }
+    guard FileManager.default.isReadableFile(atPath: caFile) else { return "\(caFile): cannot be read" }
+    guard let certificates = try? NIOSSLCertificate.fromPEMFile(caFile), !certificates.isEmpty else {
+      return "\(caFile): no PEM certificate in it"
+    }
+    return nil
   }
 }

@@ -42,6 +42,9 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Also store readings published on this broker: mqtt://[user:password@]host[:port].", valueName: "url"))
   var mqtt: String?
 
+  @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with; default: the system's.", valueName: "file"))
+  var mqttCA: String?
+
   @Option(name: .customLong("mqtt-subscribe"), help: ArgumentHelp("Topic filter of the state messages to store.", valueName: "filter"))
   var mqttSubscribe = "energymon/+/+/state"
 
@@ -60,6 +63,10 @@ struct EnergymonCollector: AsyncParsableCommand {
     }
     if let mqtt, case .failure(let error) = BrokerAddress.parse(mqtt) {
       throw ValidationError("--mqtt: \(error.message)")
+    }
+    if let mqttCA {
+      guard mqtt?.hasPrefix("mqtts://") == true else { throw ValidationError("--mqtt-ca needs an mqtts:// broker in --mqtt") }
+      if let problem = Connection.Settings.TLS.problem(caFile: mqttCA) { throw ValidationError("--mqtt-ca: \(problem)") }
     }
     if let problem = TopicFilter.problem(with: mqttSubscribe) {
       throw ValidationError("--mqtt-subscribe: \(problem)")
@@ -82,6 +89,7 @@ struct EnergymonCollector: AsyncParsableCommand {
     arguments.allowedHosts = allowedHosts
     if let mqtt, case .success(let broker) = BrokerAddress.parse(mqtt) {
       arguments.mqtt = MQTTIngest.Settings(broker: broker, filter: mqttSubscribe, clientID: mqttClientID)
+      arguments.mqtt?.caFile = mqttCA
     }
     arguments.headTimeoutSeconds = headerTimeout
     arguments.bodyTimeoutSeconds = bodyTimeout

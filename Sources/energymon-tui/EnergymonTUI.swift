@@ -13,6 +13,8 @@ struct EnergymonTUI: AsyncParsableCommand {
       Runs the appliance tasks in the catalogue (default: AC001, WM002, FR003), logs every reading \
       to <data-dir>/logs/sensor_log.csv and shows live statistics. Without a terminal (or with \
       --headless) readings are printed as CSV lines and a summary goes to stderr every 10 s.
+      With --mqtt, readings are also published to the broker with Home Assistant discovery; \
+      real plugs (catalogue kind mqtt: tasmota, shelly, json, number) appear beside the simulated appliances.
       Keys: p pause, space freeze, f faults, ↑/↓ select, w window, s chart scale, t tasks, e export, ? help, q quit.
       """,
     subcommands: [Export.self])
@@ -52,6 +54,27 @@ struct EnergymonTUI: AsyncParsableCommand {
   @Option(name: .customLong("outbox-max-mb"), parsing: .unconditional, help: ArgumentHelp("Outbox size cap; beyond it the oldest readings are dropped and counted.", valueName: "mb"))
   var outboxMaxMB = 256.0
 
+  @Option(help: ArgumentHelp("Publish every reading to this MQTT broker, with Home Assistant discovery: mqtt://[user:password@]host[:1883] or mqtts://… (TLS). Real devices (kind mqtt) are heard there too.", valueName: "url"))
+  var mqtt: String?
+
+  @Option(name: .customLong("mqtt-prefix"), help: ArgumentHelp("Topic prefix: readings go to <prefix>/<source>/<device_id>/state.", valueName: "prefix"))
+  var mqttPrefix = "energymon"
+
+  @Option(name: .customLong("mqtt-client-id"), help: ArgumentHelp("MQTT client id (default: the data dir's source id, so the broker keeps the session across restarts).", valueName: "id"))
+  var mqttClientID: String?
+
+  @Option(name: .customLong("mqtt-qos"), parsing: .unconditional, help: ArgumentHelp("0: fire and forget; 1: each reading leaves the MQTT backlog only when the broker acknowledges it.", valueName: "0|1"))
+  var mqttQoS = 1
+
+  @Option(name: .customLong("mqtt-inflight"), parsing: .unconditional, help: ArgumentHelp("QoS 1 messages waiting for the broker's acknowledgement at most (1-1000).", valueName: "n"))
+  var mqttInflight = 20
+
+  @Flag(name: .customLong("mqtt-plain"), help: "Also publish each reading as a bare number of watts on <prefix>/<source>/<device_id>/power.")
+  var mqttPlain = false
+
+  @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with; default: the system's.", valueName: "file"))
+  var mqttCA: String?
+
   func run() async throws {
     var options = MonitorOptions()
     options.dataDirectory = data.dataDirectory
@@ -65,6 +88,13 @@ struct EnergymonTUI: AsyncParsableCommand {
     options.batchSize = batchSize
     options.flushInterval = flushInterval
     options.outboxMaxMB = outboxMaxMB
+    options.mqtt = mqtt
+    options.mqttPrefix = mqttPrefix
+    options.mqttClientID = mqttClientID
+    options.mqttQoS = mqttQoS
+    options.mqttInflight = mqttInflight
+    options.mqttPlain = mqttPlain
+    options.mqttCA = mqttCA
     let configuration = try options.resolve()
     try await MonitorLauncher(configuration: configuration, headless: headless).run()
   }

@@ -16,18 +16,26 @@ struct MonitorLauncher {
 
   func run() async throws {
     let clock = ContinuousClock()
-    var forwarding: (outbox: OutboxSpool, transport: any CollectorTransport, source: String)?
-    if let settings = configuration.forwarding {
-      let outbox: OutboxSpool
+    var outbox: OutboxSpool?
+    var source = "energymon"
+    if configuration.usesOutbox || !configuration.catalog.mqttDevices.isEmpty {
+      source = try SourceID.loadOrCreate(at: configuration.sourceIDPath)
+    }
+    if configuration.usesOutbox {
+      let consumers: [OutboxConsumer] =
+        (configuration.forwarding == nil ? [] : [.collector]) + (configuration.publishing == nil ? [] : [.mqtt])
       do {
-        outbox = try OutboxSpool(directory: configuration.outboxDirectory, maxBytes: settings.outboxMaxBytes)
+        outbox = try OutboxSpool(
+          directory: configuration.outboxDirectory, maxBytes: configuration.outboxMaxBytes, consumers: consumers)
       } catch {
         throw ConfigurationError("outbox: \((error as? OutboxError)?.message ?? "\(error)")")
       }
-      let source = try SourceID.loadOrCreate(at: configuration.sourceIDPath)
-      forwarding = (outbox, HTTPCollectorTransport(collectorURL: settings.collectorURL, token: settings.token), source)
     }
-    let runtime = MonitorRuntime(configuration: configuration, clock: clock, forwarding: forwarding)
+    let transport = configuration.forwarding.map {
+      HTTPCollectorTransport(collectorURL: $0.collectorURL, token: $0.token)
+    }
+    let runtime = MonitorRuntime(
+      configuration: configuration, clock: clock, outbox: outbox, transport: transport, source: source)
     let stop = StopRequest()
     let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { stop.request() }
     signal(SIGPIPE, SIG_IGN)

@@ -88,9 +88,12 @@ import Testing
   }
 
   @Test func aBadBrokerURLOrFilterIsAUsageError() throws {
-    let bad = try runProcess(collectorPath, ["--mqtt", "mqtts://127.0.0.1", "--port", "1"])
+    let bad = try runProcess(collectorPath, ["--mqtt", "tcp://127.0.0.1", "--port", "1"])
     #expect(bad.status == 2)
-    #expect(bad.stderr.contains("--mqtt: mqtts:// (TLS) is not supported yet; use mqtt://"))
+    #expect(bad.stderr.contains("--mqtt: expected mqtt://[user:password@]host[:port] or mqtts://…, got \"tcp://127.0.0.1\""))
+    let ca = try runProcess(collectorPath, ["--mqtt", "mqtts://127.0.0.1", "--mqtt-ca", "/nonexistent/ca.pem"])
+    #expect(ca.status == 2)
+    #expect(ca.stderr.contains("--mqtt-ca: /nonexistent/ca.pem: not found"))
     let filter = try runProcess(collectorPath, ["--mqtt", "mqtt://127.0.0.1", "--mqtt-subscribe", "a/#/b"])
     #expect(filter.status == 2)
     #expect(filter.stderr.contains("--mqtt-subscribe: # must be a whole level, and the last"))

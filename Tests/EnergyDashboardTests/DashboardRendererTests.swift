@@ -149,7 +149,7 @@ import Testing
     #expect(lines[3] == "  20x6, need 40x10  ")
   }
 
-  @Test func theCollectorLineSaysWhatTheLinkIsDoing() {
+  @Test func theLinkLineSaysWhatTheLinkIsDoing() {
     let refused = ForwarderStatus.Health.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 2500)
     #expect(screen(forwarding(refused), width: 100)[2] ==
       " collector unreachable since 12:01:55 (connection refused), retry in 3 s  backlog 120               ")

@@ -50,7 +50,7 @@ import Testing
     var withCollector = DashboardViewState()
     var commands: [DashboardCommand] = []
     for key in [Key.character("f"), .character("6"), .character("f"), .up, .enter] {
-      if let command = KeyMap.handle(key, state: &withCollector, devices: devices, collector: true) { commands.append(command) }
+      if let command = KeyMap.handle(key, state: &withCollector, devices: devices, links: NetworkLinks(collector: true)) { commands.append(command) }
     }
     #expect(commands == [.toggleCollectorOutage, .toggleSlowNetwork], "up from the top wraps to the last entry")
   }

@@ -125,9 +125,10 @@ import Testing
       == BrokerAddress(host: "broker.lan", port: 8883, username: "home", password: "p@ss"))
     #expect(try BrokerAddress.parse("mqtt://[::1]:1884").get() == BrokerAddress(host: "::1", port: 1884))
     #expect(BrokerAddress(host: "::1", port: 1884, username: "u", password: "secret").description == "mqtt://u@[::1]:1884")
+    #expect(try BrokerAddress.parse("mqtts://broker.lan").get() == BrokerAddress(host: "broker.lan", port: 8883, usesTLS: true))
+    #expect(try BrokerAddress.parse("mqtts://broker.lan").get().description == "mqtts://broker.lan:8883")
     let refusals: [(String, String)] = [
-      ("http://x", "expected mqtt://[user:password@]host[:port], got \"http://x\""),
-      ("mqtts://x", "mqtts:// (TLS) is not supported yet; use mqtt://"),
+      ("http://x", "expected mqtt://[user:password@]host[:port] or mqtts://…, got \"http://x\""),
       ("mqtt://x:99999", "port 99999 must be from 1 to 65535"),
       ("mqtt://x:port", "bad port \"port\""),
       ("mqtt://:1883", "no host in \"mqtt://:1883\""),

@@ -26,5 +26,7 @@ public enum CellStyle: UInt8, Equatable, Sendable, CaseIterable {
   case overlaySelected
   /// Key names and headings inside a box.
   case overlayKey
+  /// An entry in a box that cannot be chosen here (a device fault on a real device).
+  case overlayDim
   case key
 }

@@ -10,4 +10,5 @@ public enum DashboardCommand: Equatable, Sendable {
   case export
   case toggleCollectorOutage
   case toggleSlowNetwork
+  case toggleBrokerOutage
 }

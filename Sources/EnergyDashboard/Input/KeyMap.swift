@@ -4,13 +4,15 @@ import EnergySimulation
 /// Turns a key into a view change and, where needed, a command for the monitor.
 public enum KeyMap {
   /// Applies `key` to `state` and returns the command it triggers, if any.
-  /// `collector`: whether forwarding is on, so the fault menu offers the network faults.
+  /// `links`: which network links are on, so the fault menu offers their faults; `realDevices`:
+  /// devices heard over MQTT, to which device faults do not apply.
   public static func handle(
-    _ key: Key, state: inout DashboardViewState, devices: [DeviceID], collector: Bool = false
+    _ key: Key, state: inout DashboardViewState, devices: [DeviceID], links: NetworkLinks = NetworkLinks(),
+    realDevices: Set<DeviceID> = []
   ) -> DashboardCommand? {
     if key == .controlC || key == .character("q") { return .quit }
     if let cursor = state.faultMenuCursor {
-      return handleFaultMenu(key, cursor: cursor, state: &state, devices: devices, collector: collector)
+      return handleFaultMenu(key, cursor: cursor, state: &state, devices: devices, links: links, realDevices: realDevices)
     }
     if state.showHelp {
       switch key {
@@ -57,9 +59,10 @@ public enum KeyMap {
   }
 
   private static func handleFaultMenu(
-    _ key: Key, cursor: Int, state: inout DashboardViewState, devices: [DeviceID], collector: Bool
+    _ key: Key, cursor: Int, state: inout DashboardViewState, devices: [DeviceID], links: NetworkLinks,
+    realDevices: Set<DeviceID>
   ) -> DashboardCommand? {
-    let entries = DashboardViewState.faultMenuEntries(collector: collector)
+    let entries = DashboardViewState.faultMenuEntries(links: links)
     var choice: Int?
     switch key {
     case .up, .character("k"):
@@ -78,6 +81,10 @@ public enum KeyMap {
     guard let choice, devices.indices.contains(state.selected) else { return nil }
     state.faultMenuCursor = nil
     let device = devices[state.selected]
+    if realDevices.contains(device), !entries[choice].isNetworkFault {
+      state.message = "\(device) is a real device: its readings come from its broker, faults cannot be injected"
+      return nil
+    }
     switch entries[choice] {
     case .inject(let fault):
       state.message = "injected \(fault.rawValue) into \(device)"
@@ -89,6 +96,8 @@ public enum KeyMap {
       return .toggleCollectorOutage
     case .slowNetwork:
       return .toggleSlowNetwork
+    case .brokerOutage:
+      return .toggleBrokerOutage
     }
   }
 
@@ -96,7 +105,7 @@ public enum KeyMap {
   public static let help: [(keys: String, action: String)] = [
     ("p", "pause / resume the device tasks"),
     ("space", "freeze / unfreeze the display (data keeps flowing)"),
-    ("f", "faults: the selected device's, and the collector link's"),
+    ("f", "faults: the selected device's, the collector's and the broker's links"),
     ("↑ ↓  k j", "select a device (scroll this help)"),
     ("w", "statistics window: since start / last 60 s"),
     ("s", "chart scale: each chart its own / shared by all"),

@@ -16,11 +16,13 @@ public struct DashboardModel: Sendable {
   public var consumers: [BusSubscription.Stats]
   /// Forwarding health; nil when no collector is configured.
   public var forwarding: ForwarderStatus?
+  /// MQTT publishing health; nil without `--mqtt`.
+  public var broker: ForwarderStatus?
 
   public init(
     nowMs: Int64, uptime: Duration = .zero, paused: Bool = false, devices: [DeviceRow],
     tasks: [TaskRow] = [], csv: CSVLogStatus = CSVLogStatus(), published: Int = 0,
-    consumers: [BusSubscription.Stats] = [], forwarding: ForwarderStatus? = nil
+    consumers: [BusSubscription.Stats] = [], forwarding: ForwarderStatus? = nil, broker: ForwarderStatus? = nil
   ) {
     self.nowMs = nowMs
     self.uptime = uptime
@@ -31,6 +33,7 @@ public struct DashboardModel: Sendable {
     self.published = published
     self.consumers = consumers
     self.forwarding = forwarding
+    self.broker = broker
   }
 
   /// Readings lost before the CSV log: a bus consumer's queue or the log's memory buffer overflowed.

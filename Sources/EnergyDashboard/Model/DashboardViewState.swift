@@ -18,10 +18,22 @@ public struct DashboardViewState: Equatable, Sendable {
 
   public init() {}
 
-  /// Entries of the fault menu, in order: the selected device's faults, then, when forwarding to
-  /// a collector, the two network toggles.
-  public static func faultMenuEntries(collector: Bool) -> [FaultMenuEntry] {
-    Fault.allCases.map { .inject($0) } + [.clear] + (collector ? [.collectorOutage, .slowNetwork] : [])
+  /// Entries of the fault menu, in order: the selected device's faults, then the collector link's
+  /// two toggles when forwarding, then the broker's when publishing to MQTT.
+  public static func faultMenuEntries(links: NetworkLinks) -> [FaultMenuEntry] {
+    Fault.allCases.map { .inject($0) } + [.clear] + (links.collector ? [.collectorOutage, .slowNetwork] : [])
+      + (links.broker ? [.brokerOutage] : [])
+  }
+}
+
+/// Which network links are on, so the fault menu offers their faults.
+public struct NetworkLinks: Equatable, Sendable {
+  public var collector: Bool
+  public var broker: Bool
+
+  public init(collector: Bool = false, broker: Bool = false) {
+    self.collector = collector
+    self.broker = broker
   }
 }
 
@@ -32,6 +44,8 @@ public enum FaultMenuEntry: Equatable, Sendable {
   /// Network faults apply to the forwarder, not to the selected device.
   case collectorOutage
   case slowNetwork
+  /// The link to the MQTT broker.
+  case brokerOutage
 
   public var title: String {
     switch self {
@@ -39,8 +53,16 @@ public enum FaultMenuEntry: Equatable, Sendable {
     case .clear: "Clear this device's faults"
     case .collectorOutage: "Collector outage"
     case .slowNetwork: "Slow network (+2 s a request)"
+    case .brokerOutage: "Broker outage"
     }
   }
 
-  public var isNetworkFault: Bool { self == .collectorOutage || self == .slowNetwork }
+  public var isNetworkFault: Bool { self == .collectorOutage || self == .slowNetwork || self == .brokerOutage }
+
+  /// Why the entry cannot apply to `device`, or nil: a real device's readings come from its
+  /// broker, so nothing in energymon can make it spike, drift or stop.
+  public func unavailability(for device: DeviceRow) -> String? {
+    guard device.isReal, !isNetworkFault else { return nil }
+    return "real device"
+  }
 }

@@ -13,6 +13,10 @@ public struct DeviceRow: Sendable {
   public var lastMinuteKWh: Double
   /// The last ten minutes per second; the chart shows a span that fits the width.
   public var history: PowerHistory
+  /// A real device heard over MQTT (not simulated): device faults do not apply to it.
+  public var isReal = false
+  /// Messages from its topic that could not be read as a power value.
+  public var unreadable = 0
 
   public init(
     id: DeviceID, name: String, status: DeviceStatus, current: Double?,

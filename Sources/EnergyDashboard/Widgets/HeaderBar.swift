@@ -2,7 +2,8 @@ import EnergyCore
 import EnergyPipeline
 
 /// Two lines on top: run state and total power (which no width hides), clock, uptime and energy;
-/// then logging, bus drops and what the table and charts show; a third for the collector link.
+/// then logging, bus drops and what the table and charts show; one more for each link (the
+/// collector, the MQTT broker).
 public struct HeaderBar {
   public var model: DashboardModel
   public var view: DashboardViewState
@@ -12,8 +13,8 @@ public struct HeaderBar {
     self.view = view
   }
 
-  /// Two lines, three when forwarding to a collector.
-  public var height: Int { model.forwarding == nil ? 2 : 3 }
+  /// Two lines, and one per link that is on.
+  public var height: Int { 2 + (model.forwarding == nil ? 0 : 1) + (model.broker == nil ? 0 : 1) }
 
   public var runState: String {
     var states: [String] = [model.paused ? "PAUSED" : "RUNNING"]
@@ -23,8 +24,12 @@ public struct HeaderBar {
 
   /// Injected network faults, kept in sight while on.
   public var faultTags: [String] {
-    guard let forwarding = model.forwarding else { return [] }
-    return (forwarding.outageInjected ? ["outage"] : []) + (forwarding.slowNetworkInjected ? ["slow net"] : [])
+    var tags: [String] = []
+    if let forwarding = model.forwarding {
+      tags += (forwarding.outageInjected ? ["outage"] : []) + (forwarding.slowNetworkInjected ? ["slow net"] : [])
+    }
+    if model.broker?.outageInjected == true { tags.append("broker down") }
+    return tags
   }
 
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
@@ -32,9 +37,13 @@ public struct HeaderBar {
     renderTitleLine(into: &buffer, area: area)
     guard area.height >= 2 else { return }
     renderLogLine(into: &buffer, x: area.x, y: area.y + 1, maxX: area.maxX)
-    guard let forwarding = model.forwarding, area.height >= 3 else { return }
-    CollectorLine(status: forwarding, nowMs: model.nowMs)
-      .render(into: &buffer, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: 1))
+    var y = area.y + 2
+    for (label, status) in [("collector", model.forwarding), ("broker", model.broker)] {
+      guard let status, y < area.maxY else { continue }
+      LinkLine(label: label, status: status, nowMs: model.nowMs)
+        .render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: 1))
+      y += 1
+    }
   }
 
   /// ` energymon  12:02:00 UTC  up 01:15  RUNNING  outage      total 760.0 W · 36.9 Wh since start `:
@@ -93,6 +102,9 @@ public struct HeaderBar {
     let lost = model.busDropped
     x += buffer.write("  bus drops \(lost)", x: x, y: y, style: lost > 0 ? .fault : .plain, maxWidth: maxX - x)
     // What happened to what was sent: outbox drops and rejections are losses, shown in red.
+    if let broker = model.broker {
+      x += buffer.write("  published \(broker.sent)", x: x, y: y, maxWidth: maxX - x)
+    }
     if let forwarding = model.forwarding {
       x += buffer.write("  sent \(forwarding.sent)", x: x, y: y, maxWidth: maxX - x)
       x += buffer.write(

@@ -267,10 +267,14 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
 }
 
 /// A tiny seeded generator for backoff jitter (reproducible in tests).
-struct SplitMix: Sendable {
+public struct SplitMix: Sendable {
   var state: UInt64
 
-  mutating func unit() -> Double {
+  public init(state: UInt64) {
+    self.state = state
+  }
+
+  public mutating func unit() -> Double {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -333,6 +333,11 @@ public final class OutboxSpool: Sendable {
     }
   }
 
+  /// The newest seq the consumer has delivered (everything up to it is done).
+  public func acknowledged(for consumer: OutboxConsumer) -> Int64 {
+    state.withLock { $0.cursors[consumer]?.acked ?? $0.nextSeq - 1 }
+  }
+
   /// What the consumer saved with its cursor last time (empty if nothing).
   public func checkpoint(for consumer: OutboxConsumer) -> [UInt8] {
     state.withLock { $0.cursors[consumer]?.checkpoint ?? [] }

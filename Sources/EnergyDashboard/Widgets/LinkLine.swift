@@ -1,13 +1,15 @@
 import EnergyCore
 import EnergyPipeline
 
-/// The link to the collector in one line: the backlog first (no width cuts it), then what the
-/// link is doing in plain words, then sent, outbox drops and rejected readings.
-public struct CollectorLine {
+/// A link (to the collector, or to the MQTT broker) in one line: what the link is doing in plain
+/// words, then its backlog, which no width cuts.
+public struct LinkLine {
+  public var label: String
   public var status: ForwarderStatus
   public var nowMs: Int64
 
-  public init(status: ForwarderStatus, nowMs: Int64) {
+  public init(label: String = "collector", status: ForwarderStatus, nowMs: Int64) {
+    self.label = label
     self.status = status
     self.nowMs = nowMs
   }
@@ -29,7 +31,7 @@ public struct CollectorLine {
       }
       return (text, .warning)
     case .retrying(let untilMs, let reason):
-      return (compact > 0 ? "\(retry(untilMs)) (collector answered \(reason))" : "collector answered \(reason), \(retry(untilMs))", .warning)
+      return (compact > 0 ? "\(retry(untilMs)) (\(label) answered \(reason))" : "\(label) answered \(reason), \(retry(untilMs))", .warning)
     case .authError(let reason):
       return ("auth error: \(reason)", .fault)
     case .configError(let reason):
@@ -48,7 +50,7 @@ public struct CollectorLine {
     let y = area.y
     let maxX = area.maxX
     var x = area.x
-    x += buffer.write(" collector ", x: x, y: y, style: .dim, maxWidth: maxX - x)
+    x += buffer.write(" \(label) ", x: x, y: y, style: .dim, maxWidth: maxX - x)
     // The backlog always shows: the health text gives way before it.
     let backlog = "  backlog \(status.backlog)"
     let room = maxX - x - backlog.count - 1
