@@ -122,7 +122,14 @@ public struct DeviceTable {
       case .max: figure(kind.width, style, power(stats.maximum))
       case .used: figure(kind.width, style) { Units.appendEnergy(kwh, to: &$0) }
       case .status:
-        buffer.write(row.status.label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)
+        let label = row.status.label
+        let written = buffer.write(label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)
+        // A real device's messages that could not be read as watts: counted where it is seen.
+        if row.unreadable > 0 {
+          buffer.write(
+            " \(row.unreadable) bad", x: column + written, y: y, style: selected ? .selected : .warning,
+            maxWidth: kind.width - written)
+        }
       }
       column += kind.width + 1
     }

@@ -55,7 +55,8 @@ public struct FaultMenu {
       let style: CellStyle = index == cursor ? .overlaySelected : unavailable == nil ? .overlay : .overlayDim
       let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)
       buffer.fill(row, with: Cell(" ", style: style))
-      buffer.write("  \(index + 1) \(entry.title)", x: row.x, y: y, style: style, maxWidth: row.width - 6)
+      let stateWidth = unavailable.map { $0.count + 3 } ?? 6
+      buffer.write("  \(index + 1) \(entry.title)", x: row.x, y: y, style: style, maxWidth: row.width - stateWidth - 1)
       if let unavailable {
         buffer.write("(\(unavailable))", x: row.maxX - unavailable.count - 3, y: y, style: style)
       } else if let state = state(of: entry) {

@@ -27,6 +27,7 @@ public struct HelpOverlay {
       Line(term: "units", text: "W below 10 kW, then kW; Wh below 1 kWh, then kWh"),
       Line(term: "STATUS", text: "OK; WAITING (no reading yet); FAULT <kind> (injected);"),
       Line(term: "", text: "OFFLINE: silent for 3 periods, left out of the total"),
+      Line(term: "N bad", text: "a real (MQTT) device's messages that were not watts"),
       Line(term: "CHARTS", text: ""),
       Line(term: "bars", text: "peak power per column over time, newest on the right"),
       Line(term: "·", text: "a gap: no reading for 3 periods (dropout, pause)"),
@@ -37,10 +38,12 @@ public struct HelpOverlay {
       Line(term: "total", text: "power of the devices heard now; energy since start"),
       Line(term: "logged", text: "readings written to logs/sensor_log.csv this session"),
       Line(term: "bus drops", text: "readings lost before the CSV log (a queue overflowed)"),
-      Line(term: "backlog", text: "readings in the outbox the collector has not accepted"),
+      Line(term: "backlog", text: "readings in the outbox the collector (or broker) lacks"),
+      Line(term: "published", text: "readings the MQTT broker acknowledged (QoS 1) or got"),
       Line(term: "outbox drops", text: "oldest readings removed by the --outbox-max-mb cap"),
       Line(term: "rejected", text: "readings the collector refused (outbox/rejected/)"),
       Line(term: "outage, slow", text: "network faults injected from the fault menu (f)"),
+      Line(term: "broker down", text: "the MQTT broker outage injected from the fault menu"),
     ]
     return lines
   }()

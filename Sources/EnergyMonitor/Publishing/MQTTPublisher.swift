@@ -124,12 +124,13 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
         return (state.stopping, state.outage, false)
       }
       if stopping || Task.isCancelled { break }
-      if outage || authStopped {
-        if outage { noteFailure("outage injected", retryAtMs: 0) }
+      if authStopped {
         try? await wake.sleep(for: .seconds(3600), on: clock)
         continue
       }
       do {
+        // An injected outage fails each attempt, as an unreachable broker would.
+        if outage { throw InjectedOutage() }
         try await session()
         failures = 0
       } catch {
@@ -237,10 +238,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     }
   }
 
-  private enum SessionEnd: Error {
-    case stopping
-    case outage
-  }
+  private struct InjectedOutage: Error {}
 
   /// The sending half: resend, announce, then the outbox until stopped.
   private func send(resend: [Publish], outbound: Connection.Outbound) async throws {

@@ -24,8 +24,12 @@ public struct MQTTTopics: Equatable, Sendable {
     "\(discoveryPrefix)/sensor/\(nodeID)/\(Self.safe(device.rawValue))_\(sensor.rawValue)/config"
   }
 
-  /// `energymon_<source>`: one node per installation.
-  public var nodeID: String { "energymon_" + Self.safe(source) }
+  /// `energymon_<source>` (the source id as is when it already starts with `energymon`): one
+  /// node per installation.
+  public var nodeID: String {
+    let id = Self.safe(source)
+    return id.hasPrefix("energymon") ? id : "energymon_" + id
+  }
 
   /// Discovery ids allow `[a-zA-Z0-9_-]`: a `.` in a device id becomes `_`.
   static func safe(_ text: String) -> String {
