@@ -35,7 +35,7 @@ import Testing
     #expect(message(#"{"devices":[]}"#) == "devices file devices.json: \"devices\" is empty: at least one device is needed")
     #expect(
       message(#"{"devices":[{"id":"T1","kind":"toaster"}]}"#)
-        == "devices file devices.json: devices[0].kind: unknown kind \"toaster\" (known: air_conditioner, washing_machine, refrigerator)")
+        == "devices file devices.json: devices[0].kind: unknown kind \"toaster\" (known: air_conditioner, washing_machine, refrigerator, mqtt)")
     #expect(
       message(#"[{"id":"A1","kind":"refrigerator"},{"id":"A1","kind":"refrigerator"}]"#)
         == "devices file devices.json: devices[1].id: duplicate id \"A1\"")

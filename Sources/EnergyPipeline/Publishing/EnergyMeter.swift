@@ -9,6 +9,12 @@ public struct EnergyMeter: Equatable, Sendable {
     public var kilowattHours: Double
     public var lastTimestampMs: Int64
     public var lastPower: Double
+
+    public init(kilowattHours: Double, lastTimestampMs: Int64, lastPower: Double) {
+      self.kilowattHours = kilowattHours
+      self.lastTimestampMs = lastTimestampMs
+      self.lastPower = lastPower
+    }
   }
 
   public private(set) var registers: [DeviceID: Register] = [:]
