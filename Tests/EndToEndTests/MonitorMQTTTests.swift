@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+/// `energymon-tui --mqtt` against Debian's mosquitto, with mosquitto_sub and mosquitto_pub as the
+/// other clients: what Home Assistant finds, what a QoS 1 subscriber gets through a broker kill,
+/// the Last Will, real plugs on the screen, and a collector fed from the broker.
+@Suite(.serialized, .timeLimit(.minutes(4))) struct MonitorMQTTTests {
+  let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
+
+  /// `topic payload` lines a subscriber got within `seconds` (retained ones come at once). It is
+  /// stopped by pid: `-W` relies on SIGALRM, which children of the test runner have blocked.
+  func retained(_ filter: String, port: Int, seconds: Double = 1.5) throws -> [(topic: String, payload: String)] {
+    let subscriber = try RunningProcess("/usr/bin/mosquitto_sub", ["-p", "\(port)", "-v", "-t", filter])
+    usleep(UInt32(seconds * 1_000_000))
+    kill(subscriber.pid, SIGKILL)
+    return subscriber.wait(timeout: 5).stdout.split(separator: "\n").map { line -> (topic: String, payload: String) in
+      let parts = line.split(separator: " ", maxSplits: 1)
+      return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+    }
+  }
+
+  func json(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+  }
+
+  /// The sensor log's rows, header dropped.
+  func csvRows(_ folder: TemporaryFolder) -> [String] {
+    let text = (try? String(contentsOfFile: folder.file("data/logs/sensor_log.csv"), encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").dropFirst().map(String.init)
+  }
+
+  func source(_ folder: TemporaryFolder) -> String {
+    ((try? String(contentsOfFile: folder.file("data/source-id"), encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @Test func homeAssistantFindsEveryApplianceAndARemovedOneIsCleared() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let first = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--duration", "1.5", "--mqtt", "mqtt://127.0.0.1:\(broker.port)",
+      "--mqtt-prefix", "home/energy",
+    ])
+    #expect(first.status == 0, "\(first.stderr)")
+    let id = source(folder)
+    let configs = try retained("homeassistant/#", port: broker.port)
+    #expect(Set(configs.map(\.topic)) == Set(["AC001", "WM002", "FR003"].flatMap { device in
+      ["power", "energy"].map { "homeassistant/sensor/\(id)/\(device)_\($0)/config" }
+    }), "\(configs.map(\.topic))")
+    let power = json(configs.first { $0.topic.hasSuffix("/AC001_power/config") }?.payload ?? "")
+    #expect(power["name"] as? String == "Power")
+    #expect(power["unique_id"] as? String == "\(id)_AC001_power")
+    #expect(power["state_topic"] as? String == "home/energy/\(id)/AC001/state")
+    #expect(power["value_template"] as? String == "{{ value_json.power }}")
+    #expect(power["device_class"] as? String == "power")
+    #expect(power["unit_of_measurement"] as? String == "W")
+    #expect(power["state_class"] as? String == "measurement")
+    #expect(power["availability_topic"] as? String == "home/energy/\(id)/status")
+    #expect(power["payload_available"] as? String == "online")
+    #expect(power["payload_not_available"] as? String == "offline")
+    let device = power["device"] as? [String: Any] ?? [:]
+    #expect(device["identifiers"] as? [String] == ["\(id)_AC001"])
+    #expect(device["name"] as? String == "Air conditioner")
+    #expect(device["manufacturer"] as? String == "energymon")
+    #expect(device["model"] as? String == "air_conditioner")
+    let energy = json(configs.first { $0.topic.hasSuffix("/FR003_energy/config") }?.payload ?? "")
+    #expect(energy["device_class"] as? String == "energy")
+    #expect(energy["unit_of_measurement"] as? String == "kWh")
+    #expect(energy["state_class"] as? String == "total_increasing")
+    #expect(energy["value_template"] as? String == "{{ value_json.energy_kwh }}")
+    #expect(energy["unique_id"] as? String == "\(id)_FR003_energy")
+    // Quitting says offline itself (DISCONNECT drops the Last Will).
+    #expect(try retained("home/energy/+/status", port: broker.port).map(\.payload) == ["offline"])
+
+    // The refrigerator leaves the catalogue: its configs are cleared on the next start.
+    try #"{"devices":[{"id":"AC001","kind":"air_conditioner"},{"id":"WM002","kind":"washing_machine"}]}"#
+      .write(toFile: folder.file("devices.json"), atomically: true, encoding: .utf8)
+    let second = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--devices", folder.file("devices.json"), "--duration", "1.5",
+      "--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--mqtt-prefix", "home/energy",
+    ])
+    #expect(second.status == 0, "\(second.stderr)")
+    let left = try retained("homeassistant/#", port: broker.port).map(\.topic)
+    #expect(left.count == 4, "\(left)")
+    #expect(!left.contains { $0.contains("FR003") })
+  }
+
+  @Test func everyLoggedReadingReachesAQoS1SubscriberThroughABrokerKill() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto(persistence: true)
+    defer { broker.stop() }
+    let subscriber = try RunningProcess("/usr/bin/mosquitto_sub", [
+      "-p", "\(broker.port)", "-q", "1", "-c", "-i", "e2e-subscriber", "-v", "-t", "energymon/+/+/state",
+    ])
+    defer { kill(subscriber.pid, SIGKILL); _ = subscriber.wait(timeout: 5) }
+    #expect(eventually { (try? String(contentsOfFile: broker.folder.file("mosquitto.log"), encoding: .utf8))?.contains("e2e-subscriber") == true })
+    let monitor = try RunningProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--interval", "0.05", "--duration", "12", "--seed", "3",
+      "--mqtt", "mqtt://127.0.0.1:\(broker.port)",
+    ])
+    #expect(eventually { csvRows(folder).count > 100 })
+    broker.stop(signal: SIGKILL)
+    usleep(1_000_000)
+    try broker.start()
+    let result = monitor.wait(timeout: 40)
+    #expect(result.status == 0, "\(result.stderr)")
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.contains("mqtt error: "), "the broker's death was noticed: \(comm)")
+
+    // (device, timestamp, power) of every message, by seq; duplicates only across the reconnect.
+    func received() -> [Int: (row: String, kwh: Double)] {
+      var bySeq: [Int: (String, Double)] = [:]
+      for line in subscriber.stdoutSoFar.split(separator: "\n") {
+        let parts = line.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { continue }
+        let levels = parts[0].split(separator: "/")
+        let body = json(String(parts[1]))
+        guard levels.count == 4, let seq = body["seq"] as? Int, let power = body["power"] as? Double,
+          let timestamp = body["timestamp"] as? String, let kwh = body["energy_kwh"] as? Double
+        else { continue }
+        bySeq[seq] = ("\(levels[2]),\(timestamp),\(String(format: "%.1f", power))", kwh)
+      }
+      return bySeq
+    }
+    let rows = csvRows(folder)
+    #expect(rows.count > 300)
+    #expect(eventually(timeout: 20) { received().count >= rows.count }, "\(received().count) of \(rows.count)")
+    let messages = received()
+    #expect(Set(messages.values.map(\.row)) == Set(rows), "none missing, none invented")
+    #expect(messages.count == rows.count, "one seq per logged reading")
+    // energy_kwh never decreases per device, in seq order.
+    var last: [Substring: Double] = [:]
+    for seq in messages.keys.sorted() {
+      let (row, kwh) = messages[seq]!
+      let device = row.split(separator: ",")[0]
+      #expect(kwh >= last[device, default: 0], "seq \(seq)")
+      last[device] = kwh
+    }
+  }
+
+  @Test func aKilledMonitorIsMarkedOfflineByItsLastWill() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let status = try RunningProcess("/usr/bin/mosquitto_sub", ["-p", "\(broker.port)", "-v", "-t", "energymon/+/status"])
+    defer { kill(status.pid, SIGKILL); _ = status.wait(timeout: 5) }
+    let monitor = try RunningProcess(binaryPath, ["--headless", "--data-dir", folder.file("data"), "--mqtt", "mqtt://127.0.0.1:\(broker.port)"])
+    #expect(eventually { status.stdoutSoFar.hasSuffix(" online\n") }, "\(status.stdoutSoFar)")
+    kill(monitor.pid, SIGKILL)
+    _ = monitor.wait(timeout: 10)
+    #expect(eventually { status.stdoutSoFar.hasSuffix(" offline\n") }, "\(status.stdoutSoFar)")
+    #expect(status.stdoutSoFar.hasPrefix("energymon/\(source(folder))/status online"))
+  }
+
+  @Test func tasmotaAndShellyPlugsAppearOnTheScreenAndInTheLog() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    try """
+      {"broker": "mqtt://127.0.0.1:\(broker.port)", "devices": [
+        {"id": "AC001", "kind": "air_conditioner"},
+        {"id": "PLUG1", "name": "Kettle plug", "kind": "mqtt", "topic": "plug1", "format": "tasmota", "period": 10},
+        {"id": "DESK", "name": "Desk", "kind": "mqtt", "topic": "shellyplugs-abc", "format": "shelly", "period": 5}
+      ]}
+      """.write(toFile: folder.file("devices.json"), atomically: true, encoding: .utf8)
+    let session = try TmuxSession(
+      width: 100, height: 24, arguments: ["--data-dir", folder.file("data"), "--devices", folder.file("devices.json")],
+      exitFile: folder.file("exit"))
+    defer { session.close() }
+    #expect(eventually { session.screen.contains("PLUG1 Kettle plug") }, "\(session.screen)")
+    // The listener subscribes a moment after the screen is up.
+    #expect(eventually {
+      (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8))?.contains("mqtt devices: listening on 2 topics") == true
+    })
+    func publish(_ topic: String, _ payload: String) throws {
+      #expect(try runProcess("/usr/bin/mosquitto_pub", ["-p", "\(broker.port)", "-t", topic, "-m", payload]).status == 0)
+    }
+    try publish("tele/plug1/SENSOR", #"{"Time":"2025-04-10T12:00:00","ENERGY":{"Total":12.3,"Power":1834,"Voltage":230}}"#)
+    try publish("shellyplugs-abc/status/switch:0", #"{"id":0,"source":"timer","output":true,"apower":56.7,"voltage":231.2}"#)
+    try publish("shellyplugs-abc/status/switch:0", "garbage")
+    #expect(eventually { session.screen.contains("1834 W") && session.screen.contains("56.7 W") }, "\(session.screen)")
+    let screen = session.screen
+    let plugRow = screen.split(separator: "\n").first { $0.contains("PLUG1") }.map(String.init) ?? ""
+    #expect(plugRow.contains("1834 W") && plugRow.contains("OK"), "\(plugRow)")
+    let deskRow = screen.split(separator: "\n").first { $0.contains("DESK") }.map(String.init) ?? ""
+    #expect(deskRow.contains("56.7 W") && deskRow.contains("OK 1 bad"), "\(deskRow)")
+    // Device faults cannot apply to a plug: the menu says so.
+    session.send("Down")
+    session.send("f")
+    #expect(eventually { session.screen.contains("(real device)") }, "\(session.screen)")
+    session.send("1")
+    #expect(eventually { session.screen.contains("PLUG1 is a real device") }, "\(session.screen)")
+    session.send("q")
+    #expect(eventually { session.exitStatus == "0" })
+    let rows = csvRows(folder)
+    #expect(rows.contains { $0.hasPrefix("PLUG1,") && $0.hasSuffix(",1834.0") }, "\(rows.filter { !$0.hasPrefix("AC001") })")
+    #expect(rows.contains { $0.hasPrefix("DESK,") && $0.hasSuffix(",56.7") })
+    #expect(rows.filter { $0.hasPrefix("DESK,") }.count == 1, "the garbage message made no reading")
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.contains("mqtt devices: DESK: unreadable message on shellyplugs-abc/status/switch:0: not JSON (1 so far)"), "\(comm)")
+  }
+
+  @Test func aCollectorSubscribedToTheBrokerHoldsExactlyTheLoggedReadings() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let httpPort = Mosquitto.freePort()
+    let collector = try RunningProcess(collectorPath, [
+      "--port", "\(httpPort)", "--db", folder.file("collector.sqlite"), "--mqtt", "mqtt://127.0.0.1:\(broker.port)",
+    ])
+    defer { kill(collector.pid, SIGKILL); _ = collector.wait(timeout: 10) }
+    #expect(eventually { collector.stdoutSoFar.contains("mqtt: subscribed to energymon/+/+/state") })
+    let monitor = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--interval", "0.1", "--duration", "4",
+      "--mqtt", "mqtt://127.0.0.1:\(broker.port)",
+    ])
+    #expect(monitor.status == 0, "\(monitor.stderr)")
+    let logged = csvRows(folder)
+    #expect(logged.count > 80)
+    func stored() -> [String] {
+      let csv = (try? runProcess("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(httpPort)/export.csv"], timeout: 30))?.stdout ?? ""
+      return csv.split(separator: "\n").dropFirst().map(String.init)
+    }
+    #expect(eventually { stored().count >= logged.count }, "\(stored().count) of \(logged.count)")
+    #expect(stored().sorted() == logged.sorted())
+  }
+}
