@@ -95,7 +95,7 @@ let package = Package(
     .testTarget(
       name: "EnergyDashboardTests", dependencies: ["EnergyDashboard"]),
     .testTarget(
-      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor", "EnergyTestSupport"]),
+      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor", "EnergyTestSupport", "MQTT"]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyCore", "EnergyTestSupport"]),
     .executableTarget(

@@ -84,17 +84,6 @@ func startProcess(_ executable: String, _ arguments: [String]) throws -> Running
   try RunningProcess(executable, arguments)
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass; returns whether it held.
-/// This waits on another process reaching a state, bounded in time; it never stands in for a clock.
-func eventually(timeout: Double = 15, _ condition: () -> Bool) -> Bool {
-  let deadline = Date().addingTimeInterval(timeout)
-  while Date() < deadline {
-    if condition() { return true }
-    usleep(50_000)
-  }
-  return condition()
-}
-
 /// The real binary in a real terminal: a private tmux server, keys in, screen text out.
 /// The server runs in the foreground (`-D`) as our child, so it is stopped by its pid and never
 /// daemonizes with our pipes (which would keep Foundation's `Process` waiting forever).

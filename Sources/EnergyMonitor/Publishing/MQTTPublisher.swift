@@ -288,7 +288,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     let perReading = settings.plain ? 2 : 1
     return state.withLock { state -> ([Packet], Int) in
       let room =
-        settings.qos == .atMostOnce ? settings.batchLimit : (settings.inflight - state.window.inFlight) / perReading
+        settings.qos == .atMostOnce ? settings.batchLimit : (settings.inflight - state.window.readingsInFlight) / perReading
       guard room > 0 else { return ([], 0) }
       let batch = outbox.batch(room, after: state.window.sentThrough, for: .mqtt)
       var packets: [Packet] = []

@@ -28,7 +28,9 @@ struct PublishWindow {
   /// Energy counters as of `deliveredThrough`: what is saved with the cursor.
   private(set) var deliveredMeter: EnergyMeter
   /// Control messages (discovery, availability) not yet acknowledged.
-  var controlInFlight: Int { messages.values.count { $0.seq == nil } }
+  private(set) var controlInFlight = 0
+  /// Reading messages waiting for PUBACK: what `--mqtt-inflight` bounds.
+  var readingsInFlight: Int { messages.count - controlInFlight }
 
   init(deliveredThrough: Int64, meter: EnergyMeter) {
     self.deliveredThrough = deliveredThrough
@@ -36,7 +38,6 @@ struct PublishWindow {
     self.deliveredMeter = meter
   }
 
-  var inFlight: Int { messages.count }
   var isEmpty: Bool { messages.isEmpty }
 
   /// Numbers `publish` (QoS 1) and records it; nil when all 65,535 ids are taken.
@@ -45,6 +46,7 @@ struct PublishWindow {
     var numbered = publish
     numbered.packetID = id
     messages[id] = (numbered, seq)
+    if seq == nil { controlInFlight += 1 }
     return numbered
   }
 
@@ -70,6 +72,7 @@ struct PublishWindow {
   mutating func acknowledge(_ id: UInt16) -> Bool {
     guard let message = messages.removeValue(forKey: id) else { return false }
     ids.release(id)
+    if message.seq == nil { controlInFlight -= 1 }
     guard let seq = message.seq, let index = index(of: seq) else { return true }
     pending[index].unacknowledged -= 1
     while head < pending.count, pending[head].unacknowledged <= 0 {
@@ -100,6 +103,7 @@ struct PublishWindow {
       messages[id] = nil
       ids.release(id)
     }
+    controlInFlight = 0
   }
 
   private mutating func deliver(seq: Int64, device: DeviceID, register: EnergyMeter.Register) {

@@ -1,0 +1,12 @@
+import Foundation
+
+/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass; returns whether it held.
+/// This waits on another process reaching a state, bounded in time; it never stands in for a clock.
+public func eventually(timeout: Double = 15, _ condition: () -> Bool) -> Bool {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if condition() { return true }
+    usleep(50_000)
+  }
+  return condition()
+}
