@@ -117,8 +117,12 @@ public enum Connection {
           throw ConnectionError.protocolViolation(error.message)
         } catch let error as ConnectionError {
           throw error
+        } catch let error as NIOSSLError {
+          throw ConnectionError.unreachable(Self.tlsReason(error))
+        } catch let error as NIOSSLExtraError {
+          throw ConnectionError.unreachable(Self.tlsReason(error))
         } catch {}
-        throw ConnectionError.closed
+        throw settings.tls == nil ? ConnectionError.closed : ConnectionError.unreachable(Self.closedDuringTLS)
       }
       // No CONNACK in time: the channel is closed under the waiting read, which then ends.
       let timedOut = NIOLockedValueBox(false)
@@ -137,10 +141,14 @@ public enum Connection {
         throw error
       } catch let error as NIOSSLError {
         timer.cancel()
-        throw ConnectionError.unreachable("TLS: \(Self.reason(for: error))")
+        throw ConnectionError.unreachable(Self.tlsReason(error))
+      } catch let error as NIOSSLExtraError {
+        timer.cancel()
+        throw ConnectionError.unreachable(Self.tlsReason(error))
       } catch {
         timer.cancel()
-        throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
+        if timedOut.withLockedValue({ $0 }) { throw ConnectionError.timedOut("CONNACK") }
+        throw settings.tls == nil ? ConnectionError.closed : ConnectionError.unreachable(Self.closedDuringTLS)
       }
       timer.cancel()
       switch first {
@@ -148,11 +156,28 @@ public enum Connection {
         if connack.returnCode != 0 { throw ConnectionError.refused(connack) }
         return try await body(connack, &packets, outbound, Closer(channel: raw))
       case nil:
-        throw timedOut.withLockedValue { $0 } ? ConnectionError.timedOut("CONNACK") : ConnectionError.closed
+        if timedOut.withLockedValue({ $0 }) { throw ConnectionError.timedOut("CONNACK") }
+        throw settings.tls == nil ? ConnectionError.closed : ConnectionError.unreachable(Self.closedDuringTLS)
       case let other?:
         throw ConnectionError.protocolViolation("expected CONNACK, got \(other.name)")
       }
     }
+  }
+
+  static let closedDuringTLS = "TLS: the broker closed the connection during the handshake (is this its TLS port?)"
+
+  /// A TLS failure in words: an untrusted certificate, one for another host, a port not speaking TLS.
+  static func tlsReason(_ error: any Error) -> String {
+    let text = String(describing: error)
+    if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+      return "TLS: the broker's certificate is for another host name"
+    }
+    if text.contains("CERTIFICATE_VERIFY_FAILED") { return "TLS: the broker's certificate is not trusted (check --mqtt-ca)" }
+    if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") {
+      return "TLS: the broker does not speak TLS on this port"
+    }
+    if case .uncleanShutdown? = error as? NIOSSLError { return closedDuringTLS }
+    return "TLS: " + (text.count > 60 ? String(text.prefix(59)) + "…" : text)
   }
 
   /// `connection refused`, `no answer to connect within 1 s`, `host not found`.

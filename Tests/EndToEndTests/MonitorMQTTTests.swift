@@ -229,4 +229,96 @@ import Testing
     #expect(eventually { stored().count >= logged.count }, "\(stored().count) of \(logged.count)")
     #expect(stored().sorted() == logged.sorted())
   }
+
+  @Test func tlsWithTheBrokersCAPublishesAndAWrongCAIsAClearError() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto(tls: true)
+    defer { broker.stop() }
+    let tls = try #require(broker.tls)
+    let subscriber = try RunningProcess("/usr/bin/mosquitto_sub", ["-p", "\(broker.port)", "-v", "-t", "energymon/+/+/+"])
+    defer { kill(subscriber.pid, SIGKILL); _ = subscriber.wait(timeout: 5) }
+    usleep(300_000)
+    let run = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--duration", "1.5", "--interval", "0.25", "--mqtt-plain",
+      "--mqtt", "mqtts://127.0.0.1:\(tls.port)", "--mqtt-ca", tls.caFile,
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let rows = csvRows(folder)
+    #expect(rows.count >= 12)
+    #expect(eventually { subscriber.stdoutSoFar.components(separatedBy: "/state ").count - 1 == rows.count }, "\(subscriber.stdoutSoFar)")
+    // --mqtt-plain: the bare watts of each reading too, as in the CSV.
+    let plain = subscriber.stdoutSoFar.split(separator: "\n").filter { $0.contains("/power ") }
+      .map { line in "\(line.split(separator: "/")[2]),\(line.split(separator: " ")[1])" }
+    #expect(Set(plain) == Set(rows.map { row in
+      let fields = row.split(separator: ",")
+      return "\(fields[0]),\(fields[2])"
+    }))
+
+    // A CA that did not sign the broker's certificate: the connection is refused, said, retried.
+    let other = TemporaryFolder()
+    defer { other.cleanUp() }
+    try FileManager.default.createDirectory(atPath: other.path, withIntermediateDirectories: true)
+    #expect(try runProcess("/usr/bin/openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", other.file("k"), "-out", other.file("ca.pem"), "-days", "1",
+      "-subj", "/CN=someone-else",
+    ]).status == 0)
+    let wrong = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--duration", "1.5",
+      "--mqtt", "mqtts://127.0.0.1:\(tls.port)", "--mqtt-ca", other.file("ca.pem"),
+    ])
+    #expect(wrong.status == 0, "\(wrong.stderr)")
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.contains("mqtt error: TLS: the broker's certificate is not trusted (check --mqtt-ca)"), "\(comm)")
+  }
+
+  @Test func badCredentialsStopPublishingWithAnAuthErrorAndGoodOnesPublish() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto(users: ["home": "s3cret"])
+    defer { broker.stop() }
+    let session = try TmuxSession(
+      width: 100, height: 24,
+      arguments: ["--data-dir", folder.file("data"), "--mqtt", "mqtt://home:wrong@127.0.0.1:\(broker.port)"],
+      exitFile: folder.file("exit"))
+    defer { session.close() }
+    #expect(eventually { session.screen.contains("broker auth error: broker refused: ") }, "\(session.screen)")
+    session.send("q")
+    #expect(eventually { session.exitStatus == "0" })
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.components(separatedBy: "mqtt error: broker refused").count == 2, "said once, not retried: \(comm)")
+    #expect(comm.contains("check the user and password in --mqtt; publishing stopped"))
+
+    let good = try runProcess(binaryPath, [
+      "--headless", "--data-dir", folder.file("data"), "--duration", "1", "--mqtt", "mqtt://home:s3cret@127.0.0.1:\(broker.port)",
+    ])
+    #expect(good.status == 0)
+    #expect(((try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? "")
+      .contains("mqtt connected to mqtt://home@127.0.0.1:\(broker.port)"), "the password is never written")
+  }
+
+  @Test func mqttOptionsAreCheckedBeforeAnythingStarts() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let cases: [([String], String)] = [
+      (["--mqtt", "http://x"], "--mqtt: expected mqtt://[user:password@]host[:port] or mqtts://…, got \"http://x\""),
+      (["--mqtt", "mqtt://x", "--mqtt-qos", "2"], "--mqtt-qos must be 0 or 1 (got 2)"),
+      (["--mqtt", "mqtt://x", "--mqtt-inflight", "0"], "--mqtt-inflight must be from 1 to 1000 (got 0)"),
+      (["--mqtt", "mqtt://x", "--mqtt-prefix", "a/#"], "--mqtt-prefix must not contain + # or NUL"),
+      (["--mqtt", "mqtt://x", "--mqtt-ca", "/nonexistent.pem"], "--mqtt-ca needs an mqtts:// broker in --mqtt"),
+      (["--mqtt", "mqtts://x", "--mqtt-ca", "/nonexistent.pem"], "--mqtt-ca: /nonexistent.pem: not found"),
+      (["--mqtt-plain"], "--mqtt-plain needs --mqtt URL"),
+      (["--mqtt-qos", "0"], "--mqtt-qos needs --mqtt URL"),
+    ]
+    for (arguments, message) in cases {
+      let result = try runProcess(binaryPath, ["--headless", "--data-dir", folder.file("data"), "--duration", "1"] + arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr == "energymon-tui: \(message)\n", "\(arguments)")
+    }
+    try #"[{"id":"PLUG1","kind":"mqtt","topic":"plug1","format":"tasmota"}]"#
+      .write(toFile: folder.file("devices.json"), atomically: true, encoding: .utf8)
+    let orphan = try runProcess(binaryPath, ["--headless", "--data-dir", folder.file("data"), "--devices", folder.file("devices.json")])
+    #expect(orphan.status == 2)
+    #expect(orphan.stderr == "energymon-tui: device PLUG1 is of kind mqtt: say where its broker is with --mqtt URL or \"broker\" in the catalogue\n")
+  }
 }

@@ -47,6 +47,69 @@ import Testing
   }
 }
 
+extension MQTTPublisherResendTests {
+  @Test func aBrokerSpeakingGarbageIsAProtocolErrorOnScreenNotACrash() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let outbox = try OutboxSpool(directory: folder.file("outbox"), consumers: [.mqtt])
+    // CONNACK, then a packet of the reserved type 15; then one that claims 256 MB.
+    for garbage: [UInt8] in [[0xF0, 0x00], [0x30, 0xFF, 0xFF, 0xFF, 0x7F]] {
+      let peer = try GarbagePeer(after: [0x20, 2, 0, 0] + garbage)
+      let settings = MQTTPublisher<ContinuousClock>.Settings(
+        broker: BrokerAddress(host: "127.0.0.1", port: peer.port), topics: MQTTTopics(prefix: "energymon", source: "home-1"),
+        clientID: "garbage-test")
+      let log = CommLog(path: folder.file("comm_log.txt"))
+      let publisher = MQTTPublisher(
+        outbox: outbox, catalog: .defaults, settings: settings, wallTime: WallTime(clock: ContinuousClock(), startEpochMs: 0),
+        commLog: log, discoveryListPath: folder.file("mqtt-discovery"))
+      let running = Task { await publisher.run() }
+      #expect(eventually {
+        if case .unreachable(_, let reason, _) = publisher.status.health { return reason.hasPrefix("protocol error: ") }
+        return false
+      }, "\(publisher.status.health)")
+      await publisher.stop(within: .zero)
+      await running.value
+    }
+    let lines = (try? String(contentsOfFile: folder.file("comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(lines.contains("mqtt error: protocol error: "), "\(lines)")
+  }
+}
+
+/// Accepts connections on 127.0.0.1 and answers each with the same bytes, whatever it is sent.
+final class GarbagePeer: @unchecked Sendable {
+  let port: Int
+  private let fd: Int32
+
+  init(after bytes: [UInt8]) throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.fd = fd
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    listen(fd, 4)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    port = Int(UInt16(bigEndian: address.sin_port))
+    Thread {
+      while true {
+        let client = accept(fd, nil, nil)
+        guard client >= 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        _ = recv(client, &chunk, chunk.count, 0)
+        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        usleep(300_000)
+        close(client)
+      }
+    }.start()
+  }
+
+  deinit {
+    shutdown(fd, Int32(SHUT_RDWR))
+    close(fd)
+  }
+}
+
 /// A broker on 127.0.0.1 played by a script: answers CONNECT, and in the first session takes
 /// PUBLISHes without acknowledging them, dropping the connection after four; in the next it
 /// acknowledges everything for a second, then closes.

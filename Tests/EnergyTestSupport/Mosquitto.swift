@@ -10,8 +10,12 @@ public final class Mosquitto: @unchecked Sendable {
   /// Chosen here: another may be taken by a broker of a test running beside this one.
   private let portIsOurs: Bool
 
-  /// `users`: name → password; with any, anonymous clients are refused.
-  public init(users: [String: String] = [:], persistence: Bool = false, port: Int? = nil) throws {
+  /// A second listener with TLS, when asked for: its port and the CA that signed its certificate.
+  public private(set) var tls: (port: Int, caFile: String)?
+
+  /// `users`: name → password; with any, anonymous clients are refused. `tls` adds a TLS
+  /// listener with a certificate for 127.0.0.1 signed by a CA made here (`openssl`).
+  public init(users: [String: String] = [:], persistence: Bool = false, port: Int? = nil, tls: Bool = false) throws {
     folder = TemporaryFolder()
     try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
     self.port = port ?? Mosquitto.freePort()
@@ -31,6 +35,14 @@ public final class Mosquitto: @unchecked Sendable {
     }
     if persistence {
       config += ["persistence true", "persistence_location \(folder.path)/", "autosave_interval 1"]
+    }
+    if tls {
+      let tlsPort = Mosquitto.freePort()
+      try Mosquitto.makeCertificates(in: folder)
+      config += [
+        "listener \(tlsPort) 127.0.0.1", "certfile \(folder.file("server.pem"))", "keyfile \(folder.file("server.key"))",
+      ]
+      self.tls = (tlsPort, folder.file("ca.pem"))
     }
     self.config = config
     try start()
@@ -86,6 +98,25 @@ public final class Mosquitto: @unchecked Sendable {
   deinit {
     stop()
     folder.cleanUp()
+  }
+
+  /// A CA and a server certificate for 127.0.0.1 it signed, valid for two days.
+  static func makeCertificates(in folder: TemporaryFolder) throws {
+    let script = """
+      set -e
+      cd '\(folder.path)'
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=energymon-test-ca 2>/dev/null
+      openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > san.cnf
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.cnf 2>/dev/null
+      chmod 644 server.key
+      """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw MosquittoError.didNotStart(port: 0) }
   }
 
   /// A port that was free a moment ago (bound to 0, read, closed).
