@@ -321,4 +321,51 @@ import Testing
     #expect(orphan.status == 2)
     #expect(orphan.stderr == "energymon-tui: device PLUG1 is of kind mqtt: say where its broker is with --mqtt URL or \"broker\" in the catalogue\n")
   }
+
+  @Test func energyNeverDecreasesAcrossRestartsAndHomeAssistantsBirthBringsDiscoveryBack() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let broker = try Mosquitto()
+    defer { broker.stop() }
+    let subscriber = try RunningProcess("/usr/bin/mosquitto_sub", ["-p", "\(broker.port)", "-q", "1", "-v", "-t", "energymon/+/+/state"])
+    defer { kill(subscriber.pid, SIGKILL); _ = subscriber.wait(timeout: 5) }
+    usleep(300_000)
+    let arguments = ["--headless", "--data-dir", folder.file("data"), "--interval", "0.1", "--mqtt", "mqtt://127.0.0.1:\(broker.port)"]
+    #expect(try runProcess(binaryPath, arguments + ["--duration", "2"]).status == 0)
+    // The second run is killed: the third must go on from what the broker acknowledged.
+    let second = try RunningProcess(binaryPath, arguments)
+    #expect(eventually { csvRows(folder).count > 80 })
+    kill(second.pid, SIGKILL)
+    _ = second.wait(timeout: 10)
+    let third = try RunningProcess(binaryPath, arguments + ["--duration", "3"])
+    #expect(eventually { (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8))?
+      .components(separatedBy: "mqtt discovery published").count == 4 })
+    // Home Assistant (re)starts and says so: discovery goes again.
+    #expect(try runProcess("/usr/bin/mosquitto_pub", ["-p", "\(broker.port)", "-t", "homeassistant/status", "-m", "online"]).status == 0)
+    #expect(third.wait(timeout: 20).status == 0)
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.contains("mqtt Home Assistant came online: publishing discovery again"), "\(comm)")
+    #expect(comm.components(separatedBy: "mqtt discovery published").count == 5, "\(comm)")
+
+    func received() -> [Int: (device: Substring, kwh: Double)] {
+      var bySeq: [Int: (device: Substring, kwh: Double)] = [:]
+      for line in subscriber.stdoutSoFar.split(separator: "\n") {
+        let parts = line.split(separator: " ", maxSplits: 1)
+        let body = json(String(parts.last ?? ""))
+        guard let seq = body["seq"] as? Int, let kwh = body["energy_kwh"] as? Double else { continue }
+        bySeq[seq] = (parts[0].split(separator: "/")[2], kwh)
+      }
+      return bySeq
+    }
+    // What the killed run logged but never had acknowledged, the third one published.
+    #expect(eventually { received().count == csvRows(folder).count }, "\(received().count) of \(csvRows(folder).count)")
+    let bySeq = received()
+    var last: [Substring: Double] = [:]
+    for seq in bySeq.keys.sorted() {
+      let (device, kwh) = bySeq[seq]!
+      #expect(kwh >= last[device, default: 0], "\(device) went from \(last[device, default: 0]) to \(kwh) at seq \(seq)")
+      last[device] = kwh
+    }
+    #expect(last["AC001", default: 0] > 0.0005, "the air conditioner counted up: \(last)")
+  }
 }
