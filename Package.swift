@@ -99,6 +99,9 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyCore", "EnergyTestSupport"]),
     .executableTarget(
+      name: "mqtt-drain-benchmark", dependencies: ["EnergyCore", "EnergyMonitor", "EnergyPipeline", "MQTT"],
+      path: "Benchmarks/MQTTDrain"),
+    .executableTarget(
       name: "EnergyBenchmarks",
       dependencies: [
         "EnergyCore", "EnergyPipeline", "EnergyDashboard",

@@ -37,7 +37,7 @@ public enum Connection {
   }
 
   public typealias Inbound = NIOAsyncChannelInboundStream<Packet>
-  public typealias Outbound = NIOAsyncChannelOutboundWriter<Packet>
+  public typealias Outbound = NIOAsyncChannelOutboundWriter<PacketBatch>
 
   /// Ends a session from outside the task reading it (an injected outage, a fatal send error):
   /// the connection closes without DISCONNECT, so the broker publishes the Last Will.
@@ -80,7 +80,7 @@ public enum Connection {
     } else {
       sslContext = nil
     }
-    let channel: NIOAsyncChannel<Packet, Packet>
+    let channel: NIOAsyncChannel<Packet, PacketBatch>
     do {
       channel = try await ClientBootstrap(group: group)
         .connectTimeout(TimeAmount(settings.connectTimeout))
@@ -98,7 +98,7 @@ public enum Connection {
               try channel.pipeline.syncOperations.addHandler(
                 KeepAliveHandler(keepAlive: .seconds(Int64(settings.connect.keepAliveSeconds))))
             }
-            return try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: channel)
+            return try NIOAsyncChannel<Packet, PacketBatch>(wrappingChannelSynchronously: channel)
           }
         }
     } catch {

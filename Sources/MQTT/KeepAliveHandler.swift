@@ -51,6 +51,6 @@ final class KeepAliveHandler: ChannelInboundHandler, RemovableChannelHandler {
       context.close(promise: nil)
       return
     }
-    context.channel.writeAndFlush(Packet.pingreq, promise: nil)
+    context.channel.writeAndFlush(PacketBatch([.pingreq]), promise: nil)
   }
 }

@@ -19,11 +19,38 @@ struct PacketDecoderHandler: ByteToMessageDecoder {
   }
 }
 
-/// Writes packets with `Encoder`.
-struct PacketEncoderHandler: MessageToByteEncoder {
-  typealias OutboundIn = Packet
+/// Writes packets with `Encoder`, a whole batch into one buffer: one trip through the pipeline
+/// and one write for thousands of PUBLISHes, rather than one each.
+final class PacketEncoderHandler: MessageToByteEncoder {
+  typealias OutboundIn = PacketBatch
+  private var scratch: [UInt8] = []
 
-  func encode(data: Packet, out: inout ByteBuffer) throws {
-    out.writeBytes(try Encoder.encode(data))
+  func encode(data: PacketBatch, out: inout ByteBuffer) throws {
+    scratch.removeAll(keepingCapacity: true)
+    for packet in data.packets { try Encoder.encode(packet, into: &scratch) }
+    out.writeBytes(scratch)
+    if scratch.capacity > 4 << 20 { scratch = [] }
+  }
+}
+
+/// What the connection writes: packets that go out together, in order.
+public struct PacketBatch: Sendable {
+  public var packets: [Packet]
+
+  public init(_ packets: [Packet]) {
+    self.packets = packets
+  }
+}
+
+extension NIOAsyncChannelOutboundWriter where OutboundOut == PacketBatch {
+  /// One packet.
+  public func write(_ packet: Packet) async throws {
+    try await write(PacketBatch([packet]))
+  }
+
+  /// Packets in one buffer and one write.
+  public func write(contentsOf packets: [Packet]) async throws {
+    guard !packets.isEmpty else { return }
+    try await write(PacketBatch(packets))
   }
 }

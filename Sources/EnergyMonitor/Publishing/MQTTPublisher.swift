@@ -271,9 +271,11 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
       if rediscover { try await publishDiscovery(outbound: outbound, clearing: []) }
       finishDiscoveryIfAcknowledged()
       persist(force: false)
-      let (packets, readings) = nextMessages()
+      let (packets, readings, windowFull) = nextMessages()
       if packets.isEmpty {
-        try await wake.sleep(for: settings.pollInterval, on: clock)
+        // A full window waits for a PUBACK with no timer: that is the hot path of a backlog
+        // (a timed sleep per PUBACK cost a fifth of the throughput).
+        if windowFull { try await wake.wait() } else { try await wake.sleep(for: settings.pollInterval, on: clock) }
         continue
       }
       try await outbound.write(contentsOf: packets)
@@ -284,12 +286,12 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
   }
 
   /// The next readings the window has room for, made into PUBLISH packets.
-  private func nextMessages() -> (packets: [Packet], readings: Int) {
+  private func nextMessages() -> (packets: [Packet], readings: Int, windowFull: Bool) {
     let perReading = settings.plain ? 2 : 1
-    return state.withLock { state -> ([Packet], Int) in
+    return state.withLock { state -> ([Packet], Int, Bool) in
       let room =
         settings.qos == .atMostOnce ? settings.batchLimit : (settings.inflight - state.window.readingsInFlight) / perReading
-      guard room > 0 else { return ([], 0) }
+      guard room > 0 else { return ([], 0, true) }
       let batch = outbox.batch(room, after: state.window.sentThrough, for: .mqtt)
       var packets: [Packet] = []
       packets.reserveCapacity(batch.count * perReading)
@@ -312,7 +314,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
         }
         state.window.sent(seq: entry.seq, device: entry.reading.deviceID, register: register, messages: tracked)
       }
-      return (packets, batch.count)
+      return (packets, batch.count, false)
     }
   }
 
