@@ -10,6 +10,8 @@ public enum Encoder {
   }
 
   public static func encode(_ packet: Packet, into out: inout [UInt8]) throws(EncodeError) {
+    // PUBLISH is nearly all the traffic: written straight into `out`, without a body of its own.
+    if case .publish(let publish) = packet { return try encode(publish, into: &out) }
     var body: [UInt8] = []
     let header: UInt8
     switch packet {
@@ -35,15 +37,9 @@ public enum Encoder {
     case .connack(let connack):
       header = 0x20
       body = [connack.sessionPresent ? 1 : 0, connack.returnCode]
-    case .publish(let publish):
-      header = 0x30 | (publish.duplicate ? 0x08 : 0) | (publish.qos.rawValue << 1) | (publish.retain ? 0x01 : 0)
-      guard !publish.topic.isEmpty else { throw EncodeError("empty topic") }
-      try string(publish.topic, &body)
-      if publish.qos > .atMostOnce {
-        guard let id = publish.packetID, id != 0 else { throw EncodeError("QoS \(publish.qos.rawValue) needs a packet id") }
-        uint16(id, &body)
-      }
-      body.append(contentsOf: publish.payload)
+    case .publish:
+      // Handled above.
+      return
     case .puback(let id): header = 0x40; uint16(id, &body)
     case .pubrec(let id): header = 0x50; uint16(id, &body)
     case .pubrel(let id): header = 0x62; uint16(id, &body)
@@ -73,6 +69,25 @@ public enum Encoder {
     out.append(header)
     RemainingLength.append(body.count, to: &out)
     out.append(contentsOf: body)
+  }
+
+  static func encode(_ publish: Publish, into out: inout [UInt8]) throws(EncodeError) {
+    guard !publish.topic.isEmpty else { throw EncodeError("empty topic") }
+    let topic = publish.topic.utf8
+    guard topic.count <= maxFieldLength else { throw EncodeError("field longer than 65,535 bytes") }
+    guard !topic.contains(0) else { throw EncodeError("a string may not contain U+0000") }
+    var length = 2 + topic.count + publish.payload.count
+    if publish.qos > .atMostOnce {
+      guard let id = publish.packetID, id != 0 else { throw EncodeError("QoS \(publish.qos.rawValue) needs a packet id") }
+      length += 2
+    }
+    guard length <= RemainingLength.maximum else { throw EncodeError("packet larger than 256 MB") }
+    out.append(0x30 | (publish.duplicate ? 0x08 : 0) | (publish.qos.rawValue << 1) | (publish.retain ? 0x01 : 0))
+    RemainingLength.append(length, to: &out)
+    uint16(UInt16(topic.count), &out)
+    out.append(contentsOf: topic)
+    if publish.qos > .atMostOnce, let id = publish.packetID { uint16(id, &out) }
+    out.append(contentsOf: publish.payload)
   }
 
   static func uint16(_ value: UInt16, _ out: inout [UInt8]) {

@@ -45,7 +45,18 @@ import Testing
     #expect(reopened.checkpoint(for: .mqtt) == Array("AC001,0.5\n".utf8), "an accept without a checkpoint keeps it")
     // Same seqs for both: what the collector gets by HTTP and by MQTT is the same reading.
     try reopened.append(readings(1, from: 20))
-    #expect(reopened.batch(1, for: .collector).first == reopened.batch(1, for: .mqtt).first)
+    #expect(reopened.batch(1, after: 10, for: .collector).first == reopened.batch(1, for: .mqtt).first)
+  }
+
+  @Test func aConsumerFarAheadOfItsSavedCursorStillGetsTheNextReadings() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    // 300 sent and acknowledged by the broker but not yet saved, with a read-ahead of 50.
+    let spool = try OutboxSpool(directory: folder.path, segmentReadings: 64, readAhead: 50, consumers: [.mqtt])
+    try spool.append(readings(400))
+    #expect(spool.batch(20, after: 300, for: .mqtt).map(\.seq) == Array(301...320))
+    let reopened = try OutboxSpool(directory: folder.path, segmentReadings: 64, readAhead: 50, consumers: [.mqtt])
+    #expect(reopened.batch(20, after: 390, for: .mqtt).map(\.seq) == Array(391...400), "read back from disk too")
   }
 
   @Test func aConsumerTurnedOnLaterStartsAtTheEnd() throws {

@@ -28,8 +28,9 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     public var pollInterval: Duration = .milliseconds(50)
     /// Readings per write at QoS 0.
     public var batchLimit = 2000
-    /// How often the delivered position is saved at most (it is saved on quit too).
-    public var persistInterval: Duration = .milliseconds(250)
+    /// How often the delivered position is saved at most (it is saved on quit too): after a
+    /// crash at most this much is published again, and saving it costs an fsync.
+    public var persistInterval: Duration = .seconds(1)
 
     public init(broker: BrokerAddress, topics: MQTTTopics, clientID: String) {
       self.broker = broker

@@ -226,8 +226,10 @@ public final class OutboxSpool: Sendable {
     state.withLock { state in
       guard var cursor = state.cursors[consumer] else { return [] }
       defer { state.cursors[consumer] = cursor }
+      // With `after`, the window must reach past it: it holds what was sent and not yet
+      // acknowledged too (as many as the consumer lets run ahead of its saved cursor).
       var wanted = limit
-      if let after { wanted += Int(min(Int64(readAhead), max(0, after - cursor.acked))) }
+      if let after { wanted += Int(clamping: max(0, after - cursor.acked)) }
       fillWindow(&cursor, segments: state.segments, nextSeq: state.nextSeq, until: wanted)
       var start = cursor.head
       if let after {
