@@ -30,7 +30,7 @@ import Testing
     let running = Task { await publisher.run() }
     defer { running.cancel() }
 
-    #expect(eventually { broker.sessionsDone == 2 }, "\(broker.sessionsDone)")
+    #expect(await waitUntil { broker.sessionsDone == 2 }, "\(broker.sessionsDone)")
     let first = broker.statePublishes(session: 0)
     let second = broker.statePublishes(session: 1)
     #expect(first.count == 4, "a window of 4, none acknowledged: \(first.map(\.packetID))")
@@ -41,7 +41,7 @@ import Testing
     #expect(second.dropFirst(4).allSatisfy { !$0.duplicate })
     #expect(Set(second.compactMap(\.packetID)).count == second.count, "ids unique among those in flight")
     // The second session acknowledged everything: all 10 leave the MQTT backlog.
-    #expect(eventually { outbox.acknowledged(for: .mqtt) == 10 }, "\(outbox.acknowledged(for: .mqtt))")
+    #expect(await waitUntil { outbox.acknowledged(for: .mqtt) == 10 }, "\(outbox.acknowledged(for: .mqtt))")
     await publisher.stop(within: .seconds(1))
     await running.value
   }
@@ -63,7 +63,7 @@ extension MQTTPublisherResendTests {
         outbox: outbox, catalog: .defaults, settings: settings, wallTime: WallTime(clock: ContinuousClock(), startEpochMs: 0),
         commLog: log, discoveryListPath: folder.file("mqtt-discovery"))
       let running = Task { await publisher.run() }
-      #expect(eventually {
+      #expect(await waitUntil {
         if case .unreachable(_, let reason, _) = publisher.status.health { return reason.hasPrefix("protocol error: ") }
         return false
       }, "\(publisher.status.health)")

@@ -105,7 +105,7 @@ public enum KeyMap {
   public static let help: [(keys: String, action: String)] = [
     ("p", "pause / resume the device tasks"),
     ("space", "freeze / unfreeze the display (data keeps flowing)"),
-    ("f", "faults: the selected device's, the collector's and the broker's links"),
+    ("f", "faults: the selected device's, and the network links'"),
     ("↑ ↓  k j", "select a device (scroll this help)"),
     ("w", "statistics window: since start / last 60 s"),
     ("s", "chart scale: each chart its own / shared by all"),
