@@ -37,13 +37,6 @@ public final class WakeSignal: Sendable {
     try Task.checkCancellation()
   }
 
-  /// Waits for `wake()` with no timer (cheap enough to do once per PUBACK); returns at once if a
-  /// wake came meanwhile, and throws `CancellationError` when the task is cancelled.
-  public func wait() async throws {
-    await waitForWake()
-    try Task.checkCancellation()
-  }
-
   private func waitForWake() async {
     await withTaskCancellationHandler {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -20,6 +20,10 @@ public enum Connection {
     public var maxPacketSize = 1 << 20
     /// TLS (`mqtts://`): verify the broker against this CA file, or the system's roots when nil.
     public var tls: TLS?
+    /// Called on the connection's event loop for each packet from the broker, before the async
+    /// stream: return the packets to write at once (the packet is then consumed), or nil to pass
+    /// it on. A PUBACK answered here with the next PUBLISH costs no thread switch.
+    public var onPacket: (@Sendable (Packet) -> [Packet]?)?
 
     public struct TLS: Sendable, Equatable {
       public var caFile: String?
@@ -39,13 +43,25 @@ public enum Connection {
   public typealias Inbound = NIOAsyncChannelInboundStream<Packet>
   public typealias Outbound = NIOAsyncChannelOutboundWriter<PacketBatch>
 
-  /// Ends a session from outside the task reading it (an injected outage, a fatal send error):
-  /// the connection closes without DISCONNECT, so the broker publishes the Last Will.
+  /// The session's channel, for what the async writer is too slow or too late for.
   public struct Closer: Sendable {
     let channel: any Channel
 
+    /// Ends the session from outside the task reading it (an injected outage, a fatal send
+    /// error): the connection closes without DISCONNECT, so the broker publishes the Last Will.
     public func close() {
       channel.close(promise: nil)
+    }
+
+    /// Runs `body` on the connection's event loop and writes what it returns; returns how many
+    /// packets that was. Writers that all go through here and `onPacket` keep their order.
+    public func perform(_ body: @escaping @Sendable (_ writable: Bool) -> [Packet]) async -> Int {
+      let channel = self.channel
+      return (try? await channel.eventLoop.submit { () -> Int in
+        let packets = body(channel.isWritable)
+        if !packets.isEmpty { channel.writeAndFlush(PacketBatch(packets), promise: nil) }
+        return packets.count
+      }.get()) ?? 0
     }
   }
 
@@ -97,6 +113,9 @@ public enum Connection {
             if settings.connect.keepAliveSeconds > 0 {
               try channel.pipeline.syncOperations.addHandler(
                 KeepAliveHandler(keepAlive: .seconds(Int64(settings.connect.keepAliveSeconds))))
+            }
+            if let hook = settings.onPacket {
+              try channel.pipeline.syncOperations.addHandler(PacketHookHandler(hook: hook))
             }
             return try NIOAsyncChannel<Packet, PacketBatch>(wrappingChannelSynchronously: channel)
           }

@@ -33,6 +33,41 @@ final class PacketEncoderHandler: MessageToByteEncoder {
   }
 }
 
+/// `Connection.Settings.onPacket` in the pipeline: answers packets on the event loop. Answers
+/// are flushed once per read from the socket, so the replies to a burst of PUBACKs go out in one
+/// write.
+final class PacketHookHandler: ChannelDuplexHandler {
+  typealias InboundIn = Packet
+  typealias InboundOut = Packet
+  typealias OutboundIn = PacketBatch
+  typealias OutboundOut = PacketBatch
+  let hook: @Sendable (Packet) -> [Packet]?
+  private var unflushed = false
+
+  init(hook: @escaping @Sendable (Packet) -> [Packet]?) {
+    self.hook = hook
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard let reply = hook(unwrapInboundIn(data)) else {
+      context.fireChannelRead(data)
+      return
+    }
+    if !reply.isEmpty {
+      context.write(wrapOutboundOut(PacketBatch(reply)), promise: nil)
+      unflushed = true
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    if unflushed {
+      unflushed = false
+      context.flush()
+    }
+    context.fireChannelReadComplete()
+  }
+}
+
 /// What the connection writes: packets that go out together, in order.
 public struct PacketBatch: Sendable {
   public var packets: [Packet]

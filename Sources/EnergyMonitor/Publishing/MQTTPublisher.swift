@@ -183,6 +183,12 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
         username: settings.broker.username, password: settings.broker.password.map { Array($0.utf8) }))
     connection.connectTimeout = .seconds(2)
     if settings.broker.usesTLS { connection.tls = .init(caFile: settings.caFile) }
+    // PUBACKs are taken on the event loop and answered there with the next readings: a backlog
+    // flows at the pace of the broker's acknowledgements with no thread switch per message.
+    connection.onPacket = { packet in
+      guard case .puback(let id) = packet else { return nil }
+      return self.acknowledge(id)
+    }
     try await Connection.run(connection) { connack, packets, outbound, closer in
       let resend = self.state.withLock { state -> [Publish] in
         state.status.health = .connected
@@ -195,7 +201,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
           defer { closer.close() }
-          try await self.send(resend: resend, outbound: outbound)
+          try await self.send(resend: resend, outbound: outbound, closer: closer)
         }
         do {
           while let packet = try await packets.next() {
@@ -216,13 +222,6 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
 
   private func handle(_ packet: Packet, outbound: Connection.Outbound) async throws {
     switch packet {
-    case .puback(let id):
-      state.withLock { state in
-        let before = state.window.deliveredThrough
-        state.window.acknowledge(id)
-        state.status.sent += Int(state.window.deliveredThrough - before)
-      }
-      wake.wake()
     case .suback(let id, let results):
       state.withLock { $0.window.release(id) }
       if results.first == 0x80 { log("the broker refused the subscription to \(settings.topics.homeAssistantStatus)") }
@@ -242,7 +241,19 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
   private struct InjectedOutage: Error {}
 
   /// The sending half: resend, announce, then the outbox until stopped.
-  private func send(resend: [Publish], outbound: Connection.Outbound) async throws {
+  /// A PUBACK, on the event loop: the window moves, and the room it frees is filled at once.
+  private func acknowledge(_ id: UInt16) -> [Packet] {
+    let packets = state.withLock { state -> [Packet] in
+      let before = state.window.deliveredThrough
+      state.window.acknowledge(id)
+      state.status.sent += Int(state.window.deliveredThrough - before)
+      return nextMessages(&state, writable: true)
+    }
+    if state.withLock({ $0.discoveryPending && $0.window.controlInFlight == 0 }) { wake.wake() }
+    return packets
+  }
+
+  private func send(resend: [Publish], outbound: Connection.Outbound, closer: Connection.Closer) async throws {
     if !resend.isEmpty { try await outbound.write(contentsOf: resend.map { .publish($0) }) }
     var announce: [Packet] = []
     if let online = track(Publish(topic: settings.topics.availability, payload: Array("online".utf8), qos: .atLeastOnce, retain: true)) {
@@ -272,27 +283,25 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
       if rediscover { try await publishDiscovery(outbound: outbound, clearing: []) }
       finishDiscoveryIfAcknowledged()
       persist(force: false)
-      let (packets, readings, windowFull) = nextMessages()
-      if packets.isEmpty {
-        // A full window waits for a PUBACK with no timer: that is the hot path of a backlog
-        // (a timed sleep per PUBACK cost a fifth of the throughput).
-        if windowFull { try await wake.wait() } else { try await wake.sleep(for: settings.pollInterval, on: clock) }
-        continue
+      // New readings go out on the event loop, like those sent on PUBACKs, so all keep seq order.
+      let sent = await closer.perform { writable in
+        self.state.withLock { self.nextMessages(&$0, writable: writable) }
       }
-      try await outbound.write(contentsOf: packets)
-      if settings.qos == .atMostOnce {
-        state.withLock { $0.status.sent += readings }
-      }
+      // A full QoS 0 batch means more is waiting: go on at once.
+      if settings.qos == .atMostOnce, sent >= settings.batchLimit { continue }
+      try await wake.sleep(for: settings.pollInterval, on: clock)
     }
   }
 
-  /// The next readings the window has room for, made into PUBLISH packets.
-  private func nextMessages() -> (packets: [Packet], readings: Int, windowFull: Bool) {
+  /// The next readings the window has room for, made into PUBLISH packets, under the state lock.
+  private func nextMessages(_ state: inout State, writable: Bool) -> [Packet] {
     let perReading = settings.plain ? 2 : 1
-    return state.withLock { state -> ([Packet], Int, Bool) in
+    do {
       let room =
         settings.qos == .atMostOnce ? settings.batchLimit : (settings.inflight - state.window.readingsInFlight) / perReading
-      guard room > 0 else { return ([], 0, true) }
+      // Nothing new once quitting or cut off (`offline` and DISCONNECT must be the last words),
+      // nor at QoS 0 while the socket is backed up.
+      guard room > 0, !state.stopping, !state.outage, settings.qos != .atMostOnce || writable else { return [] }
       let batch = outbox.batch(room, after: state.window.sentThrough, for: .mqtt)
       var packets: [Packet] = []
       packets.reserveCapacity(batch.count * perReading)
@@ -315,7 +324,8 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
         }
         state.window.sent(seq: entry.seq, device: entry.reading.deviceID, register: register, messages: tracked)
       }
-      return (packets, batch.count, false)
+      if settings.qos == .atMostOnce { state.status.sent += batch.count }
+      return packets
     }
   }
 
