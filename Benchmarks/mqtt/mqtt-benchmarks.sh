@@ -3,15 +3,18 @@
 #  1. a backlog of N readings drained at QoS 1 by energymon's publisher, then the same messages
 #     published by paho-mqtt with the same in-flight window, in the same run; the ratio.
 #  2. live QoS 0 publishing of 1,000 devices at 10 Hz: the monitor's CPU with --mqtt minus without.
-# Usage: Benchmarks/mqtt/mqtt-benchmarks.sh [--readings 1000000] [--inflight 20] [--seconds 60]
+#     Rounds alternate without and with, since the machine's noise is of the same size.
+# Usage: Benchmarks/mqtt/mqtt-benchmarks.sh [--readings 1000000] [--inflight 20] [--seconds 60] [--rounds 3] [--live-only]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-readings=1000000 inflight=20 seconds=60
+readings=1000000 inflight=20 seconds=60 rounds=3 live_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --readings) readings=$2; shift 2 ;;
     --inflight) inflight=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --live-only) live_only=1; shift ;;
     *) echo "usage: $0 [--readings N] [--inflight N] [--seconds S]" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +29,7 @@ broker=$!
 trap 'kill $broker 2>/dev/null; rm -rf "$work"' EXIT
 sleep 0.5
 
+if [ "$live_only" = 0 ]; then
 echo "== backlog of $readings readings at QoS 1, in-flight $inflight, mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')"
 ours=$(.build/release/mqtt-drain-benchmark "$port" "$readings" "$inflight" "$work/drain")
 echo "$ours"
@@ -36,8 +40,9 @@ import sys, re
 rate = lambda text: float(re.search(r"([0-9.]+) \w+/s$", text).group(1))
 print("ratio: %.1fx" % (rate(sys.argv[1]) / rate(sys.argv[2])))
 PY
+fi
 
-echo "== live: 1,000 devices at 10 Hz for $seconds s, QoS 0"
+echo "== live: 1,000 devices at 10 Hz for $seconds s, QoS 0, $rounds rounds"
 python3 - "$work/devices.json" <<'PY'
 import json, sys
 json.dump({"devices": [{"id": "D%04d" % i, "kind": "refrigerator", "period": 0.1} for i in range(1000)]}, open(sys.argv[1], "w"))
@@ -56,12 +61,19 @@ measure() { # label, extra arguments...
   local end; end=$(cpu_of $pid)
   kill -INT $pid; wait $pid || true
   python3 -c "print('%-22s %.2f s of CPU in %d s = %.2f %% of a core' % ('$label', $end - $start, $seconds, ($end - $start) * 100 / $seconds))"
-  python3 -c "print($end - $start)" > "$work/cpu-$label"
+  python3 -c "print($end - $start)" >> "$work/cpu-$label"
 }
-measure without-mqtt
-measure with-mqtt-qos0 --mqtt "mqtt://127.0.0.1:$port" --mqtt-qos 0
-python3 - "$(cat "$work/cpu-without-mqtt")" "$(cat "$work/cpu-with-mqtt-qos0")" "$seconds" <<'PY'
-import sys
-without, with_mqtt, seconds = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-print("publishing cost: %.2f %% of a core (%.2f us per reading)" % ((with_mqtt - without) * 100 / seconds, (with_mqtt - without) * 1e6 / (seconds * 10000)))
+for _ in $(seq "$rounds"); do
+  measure without-mqtt
+  measure with-mqtt-qos0 --mqtt "mqtt://127.0.0.1:$port" --mqtt-qos 0
+done
+python3 - "$work/cpu-without-mqtt" "$work/cpu-with-mqtt-qos0" "$seconds" <<'PY'
+import statistics, sys
+without = [float(x) for x in open(sys.argv[1])]
+with_mqtt = [float(x) for x in open(sys.argv[2])]
+seconds = float(sys.argv[3])
+costs = [(w - o) * 100 / seconds for o, w in zip(without, with_mqtt)]
+print("publishing cost per round: " + ", ".join("%.2f %%" % c for c in costs))
+median = statistics.median(costs)
+print("publishing cost, median: %.2f %% of a core (%.2f us per reading)" % (median, median * seconds * 1e4 / (seconds * 10000)))
 PY

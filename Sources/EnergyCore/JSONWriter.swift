@@ -33,7 +33,14 @@ public struct JSONWriter {
     FixedPoint.append(value, decimals: decimals, to: &bytes)
   }
 
-  public mutating func integer<Value: BinaryInteger>(_ value: Value) { bytes.append(contentsOf: String(value).utf8) }
+  public mutating func integer<Value: BinaryInteger>(_ value: Value) {
+    // Exact in a Double up to 2^53: written without making a String.
+    if let small = Int64(exactly: value), small.magnitude < 1 << 53 {
+      FixedPoint.append(Double(small), decimals: 0, to: &bytes)
+    } else {
+      bytes.append(contentsOf: String(value).utf8)
+    }
+  }
 
   public mutating func timestamp(_ milliseconds: Int64) {
     bytes.append(UInt8(ascii: "\""))

@@ -55,12 +55,12 @@ public enum Connection {
 
     /// Runs `body` on the connection's event loop and writes what it returns; returns how many
     /// packets that was. Writers that all go through here and `onPacket` keep their order.
-    public func perform(_ body: @escaping @Sendable (_ writable: Bool) -> [Packet]) async -> Int {
+    public func perform(_ body: @escaping @Sendable (_ writable: Bool) -> (batch: PacketBatch, count: Int)) async -> Int {
       let channel = self.channel
       return (try? await channel.eventLoop.submit { () -> Int in
-        let packets = body(channel.isWritable)
-        if !packets.isEmpty { channel.writeAndFlush(PacketBatch(packets), promise: nil) }
-        return packets.count
+        let (batch, count) = body(channel.isWritable)
+        if !batch.isEmpty { channel.writeAndFlush(batch, promise: nil) }
+        return count
       }.get()) ?? 0
     }
   }

@@ -71,6 +71,23 @@ public enum Encoder {
     out.append(contentsOf: body)
   }
 
+  /// A QoS 0 PUBLISH from a topic already in bytes, appended to `out`: no `Publish` value, no
+  /// copy of the payload but the one into `out`. For streams of thousands a second.
+  public static func appendPublish(topic: [UInt8], payload: [UInt8], retain: Bool = false, into out: inout [UInt8])
+    throws(EncodeError)
+  {
+    guard !topic.isEmpty, topic.count <= maxFieldLength, !topic.contains(0) else {
+      throw EncodeError("a topic must be 1-65,535 bytes without U+0000")
+    }
+    let length = 2 + topic.count + payload.count
+    guard length <= RemainingLength.maximum else { throw EncodeError("packet larger than 256 MB") }
+    out.append(0x30 | (retain ? 0x01 : 0))
+    RemainingLength.append(length, to: &out)
+    uint16(UInt16(topic.count), &out)
+    out.append(contentsOf: topic)
+    out.append(contentsOf: payload)
+  }
+
   static func encode(_ publish: Publish, into out: inout [UInt8]) throws(EncodeError) {
     guard !publish.topic.isEmpty else { throw EncodeError("empty topic") }
     let topic = publish.topic.utf8

@@ -29,6 +29,7 @@ final class PacketEncoderHandler: MessageToByteEncoder {
     scratch.removeAll(keepingCapacity: true)
     for packet in data.packets { try Encoder.encode(packet, into: &scratch) }
     out.writeBytes(scratch)
+    out.writeBytes(data.encoded)
     if scratch.capacity > 4 << 20 { scratch = [] }
   }
 }
@@ -68,13 +69,18 @@ final class PacketHookHandler: ChannelDuplexHandler {
   }
 }
 
-/// What the connection writes: packets that go out together, in order.
+/// What the connection writes: packets that go out together, in order, then bytes already
+/// encoded (QoS 0 PUBLISHes made straight into one buffer, see `Encoder.appendPublish`).
 public struct PacketBatch: Sendable {
   public var packets: [Packet]
+  public var encoded: [UInt8]
 
-  public init(_ packets: [Packet]) {
+  public init(_ packets: [Packet], encoded: [UInt8] = []) {
     self.packets = packets
+    self.encoded = encoded
   }
+
+  public var isEmpty: Bool { packets.isEmpty && encoded.isEmpty }
 }
 
 extension NIOAsyncChannelOutboundWriter where OutboundOut == PacketBatch {

@@ -176,7 +176,14 @@ public final class OutboxSpool: Sendable {
       for (offset, reading) in readings.enumerated() {
         let entry = SequencedReading(seq: state.nextSeq + Int64(offset), reading: reading)
         entries.append(entry)
-        bytes.append(contentsOf: "\(entry.seq),\(reading.deviceID.rawValue),\(reading.timestampMs),".utf8)
+        // Byte by byte, not string interpolation: this runs for every reading (a third of the
+        // cost of publishing 10,000 readings a second).
+        FixedPoint.append(Double(entry.seq), decimals: 0, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(contentsOf: reading.deviceID.rawValue.utf8)
+        bytes.append(UInt8(ascii: ","))
+        FixedPoint.append(Double(reading.timestampMs), decimals: 0, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
         // One decimal, as in the CSV: the collector must hold exactly what the log holds.
         FixedPoint.append(reading.power, decimals: 1, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
