@@ -8,6 +8,9 @@ public struct JSONWriter {
     bytes.reserveCapacity(capacity)
   }
 
+  /// Empties the writer and keeps its memory, to write the next value.
+  public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
   /// Text that is JSON already (punctuation, keys written here); never text from outside.
   public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 

@@ -348,15 +348,18 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     guard !batch.isEmpty else { return (PacketBatch([]), 0) }
     var frames: [UInt8] = []
     frames.reserveCapacity(batch.count * (settings.plain ? 190 : 140))
+    var json = JSONWriter(capacity: 128)
     for entry in batch {
       let register = state.meter.add(entry.reading)
       let id = entry.reading.deviceID
       let topics = deviceTopicBytes[id] ?? (Array(settings.topics.state(id).utf8), Array(settings.topics.power(id).utf8))
+      json.removeAll()
+      StateMessage.encode(entry, energyKWh: register.kilowattHours, into: &json)
       // A frame that cannot be made (a topic over 64 KiB) is skipped: the reading still counts as sent.
-      try? Encoder.appendPublish(topic: topics.state, payload: StateMessage.encode(entry, energyKWh: register.kilowattHours), into: &frames)
+      try? Encoder.appendPublish(topic: topics.state, payload: json.bytes, into: &frames)
       if settings.plain { try? Encoder.appendPublish(topic: topics.power, payload: StateMessage.plainPower(entry.reading), into: &frames) }
-      state.window.sent(seq: entry.seq, device: id, register: register, messages: 0)
     }
+    state.window.sentUnacknowledged(through: batch[batch.count - 1].seq, meter: state.meter)
     state.status.sent += batch.count
     return (PacketBatch([], encoded: frames), batch.count)
   }

@@ -67,6 +67,14 @@ struct PublishWindow {
     }
   }
 
+  /// At QoS 0: everything through `seq` is delivered once written, and the counters are `meter`'s
+  /// (one copy per batch rather than a dictionary write per reading).
+  mutating func sentUnacknowledged(through seq: Int64, meter: EnergyMeter) {
+    sentThrough = max(sentThrough, seq)
+    deliveredThrough = max(deliveredThrough, seq)
+    deliveredMeter = meter
+  }
+
   /// A PUBACK: returns false for an id that was not in flight (ignored, as the spec allows).
   @discardableResult
   mutating func acknowledge(_ id: UInt16) -> Bool {

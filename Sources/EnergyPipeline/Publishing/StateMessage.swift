@@ -6,6 +6,12 @@ import EnergyCore
 public enum StateMessage {
   public static func encode(_ entry: SequencedReading, energyKWh: Double) -> [UInt8] {
     var json = JSONWriter(capacity: 96)
+    encode(entry, energyKWh: energyKWh, into: &json)
+    return json.bytes
+  }
+
+  /// Appends to `json` (a writer reused across messages: no allocation per reading).
+  public static func encode(_ entry: SequencedReading, energyKWh: Double, into json: inout JSONWriter) {
     json.raw(#"{"power":"#)
     json.number(entry.reading.power, decimals: 1)
     json.raw(#","energy_kwh":"#)
@@ -15,7 +21,6 @@ public enum StateMessage {
     json.raw(#","seq":"#)
     json.integer(entry.seq)
     json.raw("}")
-    return json.bytes
   }
 
   /// Bare watts for `--mqtt-plain` (`1450.1`), as emonhub and Node-RED flows expect.
