@@ -4,18 +4,8 @@ import Testing
 
 /// Real devices in the catalogue: how they are declared, and how watts are read from their messages.
 @Suite(.timeLimit(.minutes(1))) struct MQTTBindingTests {
-  func parse(_ json: String) throws(CatalogError) -> DeviceCatalog {
-    try DeviceCatalog.parse(Data(json.utf8), file: "devices.json")
-  }
-
-  func message(_ json: String) -> String? {
-    do {
-      _ = try parse(json)
-      return nil
-    } catch {
-      return error.description
-    }
-  }
+  let parse = DeviceCatalogTests().parse
+  let message = DeviceCatalogTests().message
 
   @Test func tasmotaAndShellyDevicesSubscribeWhereThosePlugsPublish() throws {
     let catalog = try parse(

@@ -78,19 +78,12 @@ extension MQTTPublisherResendTests {
 /// Accepts connections on 127.0.0.1 and answers each with the same bytes, whatever it is sent.
 final class GarbagePeer: @unchecked Sendable {
   let port: Int
-  private let fd: Int32
+  private let listener: LoopbackListener
 
   init(after bytes: [UInt8]) throws {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    self.fd = fd
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    listen(fd, 4)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    listener = LoopbackListener()
+    port = listener.port
+    let fd = listener.fd
     Thread {
       while true {
         let client = accept(fd, nil, nil)
@@ -104,10 +97,7 @@ final class GarbagePeer: @unchecked Sendable {
     }.start()
   }
 
-  deinit {
-    shutdown(fd, Int32(SHUT_RDWR))
-    close(fd)
-  }
+  deinit { listener.close() }
 }
 
 /// A broker on 127.0.0.1 played by a script: answers CONNECT, and in the first session takes
@@ -115,22 +105,15 @@ final class GarbagePeer: @unchecked Sendable {
 /// acknowledges everything for a second, then closes.
 final class ScriptedBroker: @unchecked Sendable {
   let port: Int
-  private let fd: Int32
+  private let listener: LoopbackListener
   private let lock = NSLock()
   private var received: [[Publish]] = []
   private var done = 0
 
   init(sessions: Int) throws {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    self.fd = fd
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    listen(fd, 4)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    listener = LoopbackListener()
+    port = listener.port
+    let fd = listener.fd
     let thread = Thread { [self] in
       for session in 0..<sessions {
         let client = accept(fd, nil, nil)
@@ -181,5 +164,5 @@ final class ScriptedBroker: @unchecked Sendable {
     }
   }
 
-  deinit { close(fd) }
+  deinit { listener.close() }
 }

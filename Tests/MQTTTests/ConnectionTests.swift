@@ -152,20 +152,13 @@ import Testing
 /// A TCP server on 127.0.0.1 that accepts one connection and writes `answer` (or nothing).
 final class ScriptedPeer: @unchecked Sendable {
   let port: Int
-  private let fd: Int32
+  private let listener: LoopbackListener
   private let thread: Thread
 
   init(answer: [UInt8]?) throws {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    self.fd = fd
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    listen(fd, 4)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    listener = LoopbackListener()
+    port = listener.port
+    let fd = listener.fd
     thread = Thread {
       let client = accept(fd, nil, nil)
       guard client >= 0 else { return }
@@ -176,5 +169,5 @@ final class ScriptedPeer: @unchecked Sendable {
     thread.start()
   }
 
-  deinit { close(fd) }
+  deinit { listener.close() }
 }
