@@ -242,17 +242,17 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
 
   /// The forwarder's status with what waits to enter the outbox.
   public var forwardingStatus: ForwarderStatus? {
-    guard var status = forwarder?.status else { return nil }
-    let recording = recorder.status
-    status.waitingForOutbox = recording.waiting
-    status.dropped += recording.dropped
-    if let error = recording.error { status.outboxError = error }
-    return status
+    forwarder.map { withRecording($0.status) }
   }
 
   /// The publisher's status with what waits to enter the outbox (nil without `--mqtt`).
   public var brokerStatus: ForwarderStatus? {
-    guard var status = publisher?.status else { return nil }
+    publisher.map { withRecording($0.status) }
+  }
+
+  /// A link's status with what waits to enter the outbox they share.
+  private func withRecording(_ link: ForwarderStatus) -> ForwarderStatus {
+    var status = link
     let recording = recorder.status
     status.waitingForOutbox = recording.waiting
     status.dropped += recording.dropped

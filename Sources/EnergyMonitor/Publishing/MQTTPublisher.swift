@@ -249,15 +249,13 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
   /// The sending half: resend, announce, then the outbox until stopped.
   /// A PUBACK, on the event loop: the window moves, and the room it frees is filled at once.
   private func acknowledge(_ id: UInt16) -> [Packet] {
-    let packets = state.withLock { state -> [Packet] in
+    state.withLock { state -> [Packet] in
       let before = state.window.deliveredThrough
       state.window.acknowledge(id)
       state.status.sent += Int(state.window.deliveredThrough - before)
       // At QoS 0 only discovery and availability are acknowledged: readings go on the sender's pace.
       return settings.qos == .atMostOnce ? [] : nextMessages(&state, writable: true)
     }
-    if state.withLock({ $0.discoveryPending && $0.window.controlInFlight == 0 }) { wake.wake() }
-    return packets
   }
 
   private func send(resend: [Publish], outbound: Connection.Outbound, closer: Connection.Closer) async throws {
