@@ -61,17 +61,13 @@ public final class MQTTIngest: Sendable {
           return state.status.connected
         }
         failures = wasConnected ? 1 : failures + 1
-        let delay = Self.backoff(failures)
+        let delay = Backoff().delay(afterFailures: failures, jitter: Double.random(in: 0..<1))
         let reason = (error as? ConnectionError)?.description ?? "\(error)"
-        report("mqtt: \(reason); retrying in \(FixedPoint.string(delay, decimals: 1)) s")
-        try? await Task.sleep(for: .seconds(delay))
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        report("mqtt: \(reason); retrying in \(FixedPoint.string(seconds, decimals: 1)) s")
+        try? await Task.sleep(for: delay)
       }
     }
-  }
-
-  /// 0.5 s doubling to 30 s, times 0.5-1.
-  static func backoff(_ failures: Int) -> Double {
-    min(30, 0.5 * Double(1 << min(failures - 1, 8))) * Double.random(in: 0.5...1)
   }
 
   private func session() async throws {

@@ -277,21 +277,17 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       return "cleared faults on \(id)"
     case .toggleCollectorOutage:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      let message = forwarder.toggleOutage()
-        ? "collector outage injected: readings wait in the outbox" : "collector outage cleared: sending again"
-      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
-      return message
+      return logFault(
+        forwarder.toggleOutage()
+          ? "collector outage injected: readings wait in the outbox" : "collector outage cleared: sending again")
     case .toggleSlowNetwork:
       guard let forwarder else { return "no collector configured (--collector URL)" }
-      let message = forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared"
-      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
-      return message
+      return logFault(forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared")
     case .toggleBrokerOutage:
       guard let publisher else { return "no broker configured (--mqtt URL)" }
-      let message = publisher.toggleOutage()
-        ? "broker outage injected: readings wait in the outbox" : "broker outage cleared: publishing again"
-      commLog.append("fault: \(message)", atMs: wallTime.nowMs)
-      return message
+      return logFault(
+        publisher.toggleOutage()
+          ? "broker outage injected: readings wait in the outbox" : "broker outage cleared: publishing again")
     case .export:
       do throws(CSVExportError) {
         let result = try exportSession()
@@ -302,6 +298,12 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         return "export failed: \(error.message)"
       }
     }
+  }
+
+  /// A network fault toggled from the menu goes into comm_log.txt too, so its effect can be timed.
+  private func logFault(_ message: String) -> String {
+    commLog.append("fault: \(message)", atMs: wallTime.nowMs)
+    return message
   }
 
   /// `exports/energy-….csv` for a path inside the data folder; other paths unchanged.

@@ -77,9 +77,9 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
           return state.connected
         }
         failures = wasConnected ? 1 : failures + 1
-        let seconds = min(30, 0.5 * Double(1 << min(failures - 1, 8))) * (0.5 + 0.5 * rng.unit())
-        log("devices: \(MQTTPublisher<C>.describe(error)); retrying in \(FixedPoint.string(seconds, decimals: 1)) s")
-        do { try await wallTime.clock.sleep(for: .seconds(seconds)) } catch { return }
+        let delay = Backoff().delay(afterFailures: failures, jitter: rng.unit())
+        log("devices: \(MQTTPublisher<C>.describe(error)); retrying in \(FixedPoint.string(Double(delay.milliseconds) / 1000, decimals: 1)) s")
+        do { try await wallTime.clock.sleep(for: delay) } catch { return }
       }
     }
   }

@@ -433,11 +433,9 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     }
   }
 
-  /// Capped exponential backoff with jitter: base·2ⁿ⁻¹, at most the cap, times 0.5–1.
   private func backoff(_ failures: Int) -> Duration {
-    let raw = settings.backoffBase * (1 << min(max(failures, 1) - 1, 16))
     let jitter = state.withLock { $0.rng.unit() }
-    return min(raw, settings.backoffCap) * (0.5 + 0.5 * jitter)
+    return Backoff(base: settings.backoffBase, cap: settings.backoffCap).delay(afterFailures: failures, jitter: jitter)
   }
 
   static func describe(_ error: any Error) -> String {

@@ -214,13 +214,9 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     return line.count > 80 ? String(line.prefix(79)) + "…" : line
   }
 
-  /// Capped exponential backoff with jitter: base·2ⁿ⁻¹, at most the cap, times 0.5–1.
   func backoff(_ failures: Int) -> Duration {
-    let exponent = min(failures - 1, 16)
-    let raw = settings.backoffBase * (1 << exponent)
-    let capped = min(raw, settings.backoffCap)
     let jitter = state.withLock { $0.rng.unit() }
-    return capped * (0.5 + 0.5 * jitter)
+    return Backoff(base: settings.backoffBase, cap: settings.backoffCap).delay(afterFailures: failures, jitter: jitter)
   }
 
   /// A backlog that cannot be read stalls sending: say so in comm_log.txt once per change.
