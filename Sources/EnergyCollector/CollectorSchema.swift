@@ -84,6 +84,24 @@ enum CollectorSchema {
           ALTER TABLE readings_v2 RENAME TO readings;
           """)
     }
+    // Energy per device and per home by quarter hour, kept on insert, so `/api/energy` answers any
+    // time zone's hours, days and months, and any tariff's bands, without reading raw readings.
+    migrator.registerMigration("v3-energy-rollups") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE energy_quarters (
+            device INTEGER NOT NULL,
+            slot INTEGER NOT NULL,
+            kwh REAL NOT NULL,
+            PRIMARY KEY (device, slot)
+          ) WITHOUT ROWID;
+          CREATE TABLE home_quarters (
+            slot INTEGER PRIMARY KEY,
+            kwh REAL NOT NULL
+          );
+          """)
+      try EnergyRollups.rebuild(db)
+    }
     return migrator
   }
 }

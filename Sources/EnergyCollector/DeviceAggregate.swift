@@ -7,29 +7,25 @@ public struct DeviceAggregate: Equatable, Sendable {
   public var sum: Double
   public var min: Double
   public var max: Double
+  /// The sum of the device's quarter-hour rollups (`EnergyRollups`), kept on insert.
   public var kilowattHours: Double
+  /// The newest reading.
   public var lastTimestampMs: Int64
   public var lastPower: Double
 
   public var average: Double { count == 0 ? 0 : sum / Double(count) }
 
-  /// Two readings further apart than this are not joined when integrating energy.
-  public static let maxGapMs: Int64 = 5 * 60 * 1000
-
-  /// Folds in a reading. Energy is integrated (trapezoid) only forward in time: a late, older
-  /// reading counts for count/avg/min/max but not for kWh.
+  /// Folds in a reading's count, sum, min, max and, when it is the newest, its power. Energy is
+  /// the inserter's: a late reading changes the steps on both sides of it.
   public mutating func add(_ reading: Reading) {
     count += 1
     sum += reading.power
     min = Swift.min(min, reading.power)
     max = Swift.max(max, reading.power)
-    let gap = reading.timestampMs - lastTimestampMs
-    guard gap > 0 else { return }
-    if gap <= Self.maxGapMs {
-      kilowattHours += (lastPower + reading.power) * 0.5 * Double(gap) / 3_600_000_000
+    if reading.timestampMs >= lastTimestampMs {
+      lastTimestampMs = reading.timestampMs
+      lastPower = reading.power
     }
-    lastTimestampMs = reading.timestampMs
-    lastPower = reading.power
   }
 
   public static func first(_ reading: Reading) -> DeviceAggregate {

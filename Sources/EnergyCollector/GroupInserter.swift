@@ -38,14 +38,63 @@ enum GroupInserter {
 
     var accepted = Array(repeating: 0, count: batches.count)
     let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO readings (device, ts, id, power) VALUES (?, ?, ?, ?)")
-    var stored: [PendingRow] = []
-    stored.reserveCapacity(rows.count)
+    var rollups = EnergyRollups()
+    var start = rows.startIndex
+    while start < rows.endIndex {
+      let device = rows[start].device
+      var end = start
+      while end < rows.endIndex, rows[end].device == device { end += 1 }
+      try insertDevice(rows[start..<end], insert, &rollups, &accepted, db)
+      start = end
+    }
+    try rollups.write(db)
+    return batches.indices.map { IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0]) }
+  }
+
+  /// Inserts one device's rows (sorted by time) and folds them into its aggregate and rollups.
+  /// Rows newer than everything stored chain onto the newest reading; a late row replaces the
+  /// step between its stored neighbours with the two steps through it, so the rollups always equal
+  /// the integral of the readings in time order, whatever order they came in.
+  private static func insertDevice(
+    _ rows: ArraySlice<PendingRow>, _ insert: Statement, _ rollups: inout EnergyRollups, _ accepted: inout [Int],
+    _ db: Database
+  ) throws {
+    let device = rows[rows.startIndex].device
+    var aggregate = try DeviceTable.aggregate(key: device, db)
+    let inOrder = aggregate.map { rows[rows.startIndex].reading.timestampMs > $0.lastTimestampMs } ?? true
+    var previous = aggregate.map { (ms: $0.lastTimestampMs, power: $0.lastPower) }
+    let kilowattHoursBefore = rollups.total(device: device)
     for row in rows where try insertRow(row, insert, db) {
       accepted[row.batch] += 1
-      stored.append(row)
+      let reading = row.reading
+      if inOrder {
+        if let previous {
+          rollups.add(from: previous, to: (reading.timestampMs, reading.power), device: device)
+        }
+        previous = (reading.timestampMs, reading.power)
+      } else {
+        let before = try neighbour(of: row, before: true, db)
+        let after = try neighbour(of: row, before: false, db)
+        if let before { rollups.add(from: before, to: (reading.timestampMs, reading.power), device: device) }
+        if let after { rollups.add(from: (reading.timestampMs, reading.power), to: after, device: device) }
+        if let before, let after { rollups.add(from: before, to: after, device: device, sign: -1) }
+      }
+      if aggregate == nil { aggregate = .first(reading) } else { aggregate!.add(reading) }
     }
-    try updateAggregates(stored, db)
-    return batches.indices.map { IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0]) }
+    guard var aggregate else { return }
+    aggregate.kilowattHours += rollups.total(device: device) - kilowattHoursBefore
+    try DeviceTable.update(key: device, to: aggregate, db)
+  }
+
+  /// The stored reading just before (or after) `row` in (time, id) order.
+  private static func neighbour(of row: PendingRow, before: Bool, _ db: Database) throws -> (ms: Int64, power: Double)? {
+    let sql =
+      before
+      ? "SELECT ts, power FROM readings WHERE device = ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT 1"
+      : "SELECT ts, power FROM readings WHERE device = ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT 1"
+    let found = try Row.fetchOne(
+      db.cachedStatement(sql: sql), arguments: [row.device, row.reading.timestampMs, row.id])
+    return found.map { ($0[0], $0[1]) }
   }
 
   /// Binds through the C API: GRDB's argument arrays cost more per row than SQLite's insert itself.
@@ -65,22 +114,6 @@ enum GroupInserter {
     return sqlite3_changes(db.sqliteConnection) > 0
   }
 
-  /// Folds the new readings into each device's row; they arrive sorted by device, then time, so
-  /// energy integrates forward.
-  private static func updateAggregates(_ stored: [PendingRow], _ db: Database) throws {
-    var start = stored.startIndex
-    while start < stored.endIndex {
-      let device = stored[start].device
-      var end = start
-      while end < stored.endIndex, stored[end].device == device { end += 1 }
-      var aggregate = try DeviceTable.aggregate(key: device, db)
-      for row in stored[start..<end] {
-        if aggregate == nil { aggregate = .first(row.reading) } else { aggregate!.add(row.reading) }
-      }
-      if let aggregate { try DeviceTable.update(key: device, to: aggregate, db) }
-      start = end
-    }
-  }
 }
 
 /// One reading on its way into the table, with the request it came in.

@@ -26,5 +26,12 @@ public struct DeviceSpec: Hashable, Sendable {
 
   public var isSimulated: Bool { mqtt == nil }
 
+  /// Silence longer than this (three missed periods) makes the device OFFLINE and its chart a gap.
+  public static func silenceLimitMs(period: Double) -> Int64 {
+    Int64((period * 3 * 1000).rounded(.up)) + 1
+  }
+
+  public var silenceLimitMs: Int64 { Self.silenceLimitMs(period: period) }
+
   public var periodDuration: Duration { .nanoseconds(Int64((period * 1e9).rounded())) }
 }

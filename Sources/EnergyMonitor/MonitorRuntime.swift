@@ -214,7 +214,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       let lastHeard = max(device?.latest?.timestampMs ?? quietSince, quietSince)
       let silentFor = nowMs - lastHeard
       let status: DeviceStatus
-      if !paused, silentFor > EnergyIntegrator.gapLimit(period: spec.period) {
+      if !paused, silentFor > spec.silenceLimitMs {
         status = .offline(faults)
       } else if !faults.isEmpty {
         status = .fault(faults)
@@ -226,7 +226,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         sinceStart: device?.sinceStart ?? RunningStats(),
         sinceStartKWh: device?.energy.kilowattHours ?? 0,
         lastMinute: window?.stats ?? RunningStats(), lastMinuteKWh: window?.kilowattHours ?? 0,
-        history: device?.history ?? PowerHistory(gapLimitMs: EnergyIntegrator.gapLimit(period: spec.period)))
+        history: device?.history ?? PowerHistory(gapLimitMs: spec.silenceLimitMs))
       row.isReal = !spec.isSimulated
       row.unreadable = deviceListener?.unreadable(spec.id) ?? 0
       return row
@@ -322,20 +322,13 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
           exportsDirectory: configuration.exportsDirectory, epochMs: wallTime.nowMs)
         let offset = csvSink.sessionStart?.offset ?? 0
         let logPath = csvSink.sessionStart == nil ? "/dev/null" : configuration.sensorLogPath
-        return try CSVExporter(gapLimit: Self.gapLimits(configuration.catalog)).export(
+        return try CSVExporter().export(
           logPath: logPath, offset: offset, extra: unwritten, to: path)
       }
     }
     let result = try outcome.get()
     commLog.append("export: \(result.rows) readings to \(result.readingsPath)", atMs: wallTime.nowMs)
     return result
-  }
-
-  /// Per-device gap limits for energy integration, from the catalogue's periods.
-  public static func gapLimits(_ catalog: DeviceCatalog) -> @Sendable (DeviceID) -> Int64 {
-    let limits = Dictionary(
-      uniqueKeysWithValues: catalog.devices.map { ($0.id, EnergyIntegrator.gapLimit(period: $0.period)) })
-    return { limits[$0] ?? EnergyIntegrator.gapLimit(period: 1) }
   }
 }
 

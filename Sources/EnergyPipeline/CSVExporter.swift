@@ -13,11 +13,7 @@ public struct CSVExporter: Sendable {
     public var skippedLines: Int
   }
 
-  public let gapLimit: @Sendable (DeviceID) -> Int64
-
-  public init(gapLimit: @escaping @Sendable (DeviceID) -> Int64) {
-    self.gapLimit = gapLimit
-  }
+  public init() {}
 
   /// `energy.csv` → `energy-summary.csv`.
   public static func summaryPath(for readingsPath: String) -> String {
@@ -47,7 +43,7 @@ public struct CSVExporter: Sendable {
     }
     defer { try? output.close() }
 
-    var summary = ReadingSummary(gapLimit: gapLimit)
+    var summary = ReadingSummary()
     var rows = 0
     var skipped = 0
     var buffer: [UInt8] = Array(CSVFormat.header.utf8) + [UInt8(ascii: "\n")]

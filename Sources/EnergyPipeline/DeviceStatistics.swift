@@ -10,11 +10,12 @@ public struct DeviceStatistics: Sendable {
   public private(set) var history: PowerHistory
   public private(set) var latest: Reading?
 
-  public init(deviceID: DeviceID, maxGapMs: Int64, windowSeconds: Int = 60) {
+  /// `silenceLimitMs`: how long a stretch without readings the chart bridges.
+  public init(deviceID: DeviceID, silenceLimitMs: Int64, windowSeconds: Int = 60) {
     self.deviceID = deviceID
-    self.energy = EnergyIntegrator(maxGapMs: maxGapMs)
+    self.energy = EnergyIntegrator()
     self.window = SlidingWindowStats(seconds: windowSeconds)
-    self.history = PowerHistory(gapLimitMs: maxGapMs)
+    self.history = PowerHistory(gapLimitMs: silenceLimitMs)
   }
 
   @inline(__always)

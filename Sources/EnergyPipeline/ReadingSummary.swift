@@ -4,17 +4,13 @@ import EnergyCore
 public struct ReadingSummary: Sendable {
   private var order: [DeviceID] = []
   private var rows: [DeviceID: (stats: RunningStats, energy: EnergyIntegrator)] = [:]
-  private let gapLimit: @Sendable (DeviceID) -> Int64
 
-  /// `gapLimit` gives, per device, the longest gap the energy integration bridges.
-  public init(gapLimit: @escaping @Sendable (DeviceID) -> Int64) {
-    self.gapLimit = gapLimit
-  }
+  public init() {}
 
   public mutating func add(_ reading: Reading) {
     if rows[reading.deviceID] == nil {
       order.append(reading.deviceID)
-      rows[reading.deviceID] = (RunningStats(), EnergyIntegrator(maxGapMs: gapLimit(reading.deviceID)))
+      rows[reading.deviceID] = (RunningStats(), EnergyIntegrator())
     }
     rows[reading.deviceID]!.stats.add(reading.power)
     rows[reading.deviceID]!.energy.add(timestampMs: reading.timestampMs, power: reading.power)

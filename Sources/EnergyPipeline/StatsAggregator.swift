@@ -5,26 +5,26 @@ import EnergyCore
 public struct StatsAggregator: Sendable {
   private var index: [DeviceID: Int] = [:]
   public private(set) var devices: [DeviceStatistics] = []
-  private let defaultMaxGapMs: Int64
+  private let defaultSilenceLimitMs: Int64
   private let windowSeconds: Int
 
   /// Registers the catalogue's devices up front so they show (with no data yet) in catalogue order.
   public init(catalog: DeviceCatalog, windowSeconds: Int = 60) {
-    self.defaultMaxGapMs = EnergyIntegrator.gapLimit(period: 1)
+    self.defaultSilenceLimitMs = DeviceSpec.silenceLimitMs(period: 1)
     self.windowSeconds = windowSeconds
     for spec in catalog.devices {
-      register(spec.id, maxGapMs: EnergyIntegrator.gapLimit(period: spec.period))
+      register(spec.id, silenceLimitMs: spec.silenceLimitMs)
     }
   }
 
-  public init(defaultMaxGapMs: Int64 = 10_000, windowSeconds: Int = 60) {
-    self.defaultMaxGapMs = defaultMaxGapMs
+  public init(defaultSilenceLimitMs: Int64 = 10_000, windowSeconds: Int = 60) {
+    self.defaultSilenceLimitMs = defaultSilenceLimitMs
     self.windowSeconds = windowSeconds
   }
 
-  private mutating func register(_ id: DeviceID, maxGapMs: Int64) {
+  private mutating func register(_ id: DeviceID, silenceLimitMs: Int64) {
     index[id] = devices.count
-    devices.append(DeviceStatistics(deviceID: id, maxGapMs: maxGapMs, windowSeconds: windowSeconds))
+    devices.append(DeviceStatistics(deviceID: id, silenceLimitMs: silenceLimitMs, windowSeconds: windowSeconds))
   }
 
   @inline(__always)
@@ -32,7 +32,7 @@ public struct StatsAggregator: Sendable {
     if let position = position(of: reading.deviceID) {
       devices[position].add(reading)
     } else {
-      register(reading.deviceID, maxGapMs: defaultMaxGapMs)
+      register(reading.deviceID, silenceLimitMs: defaultSilenceLimitMs)
       devices[devices.count - 1].add(reading)
     }
   }

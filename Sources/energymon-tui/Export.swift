@@ -28,8 +28,7 @@ struct Export: ParsableCommand {
         throw ConfigurationError("\(path) exists; give --force to overwrite it")
       }
     }
-    let catalog = (try? DeviceCatalog.load(path: configuration.defaultCatalogPath)) ?? .defaults
-    let exporter = CSVExporter(gapLimit: MonitorRuntime<ContinuousClock>.gapLimits(catalog))
+    let exporter = CSVExporter()
     do {
       let result = try exporter.export(logPath: configuration.sensorLogPath, to: out)
       var line = "exported \(result.rows) readings of \(result.devices) devices to \(result.readingsPath); summary in \(result.summaryPath)"

@@ -12,7 +12,7 @@ import Testing
   func register(_ kwh: Double) -> EnergyMeter.Register { .init(kilowattHours: kwh, lastTimestampMs: 0, lastPower: 0) }
 
   @Test func theCursorMovesOnlyOverAnUnbrokenRunOfWhollyAcknowledgedReadings() {
-    var window = PublishWindow(deliveredThrough: 10, meter: EnergyMeter { _ in 1 })
+    var window = PublishWindow(deliveredThrough: 10, meter: EnergyMeter())
     var ids: [Int64: [UInt16]] = [:]
     for seq in Int64(11)...13 {
       // Two messages a reading (state and plain power).
@@ -43,7 +43,7 @@ import Testing
   }
 
   @Test func discoveryMessagesDoNotHoldTheCursor() {
-    var window = PublishWindow(deliveredThrough: 0, meter: EnergyMeter { _ in 1 })
+    var window = PublishWindow(deliveredThrough: 0, meter: EnergyMeter())
     let config = window.track(Publish(topic: "homeassistant/x/config", payload: [], qos: .atLeastOnce, retain: true), seq: nil)!
     let state = window.track(Publish(topic: "s", payload: [], qos: .atLeastOnce), seq: 1)!
     window.sent(seq: 1, device: device, register: register(1), messages: 1)
@@ -56,7 +56,7 @@ import Testing
   }
 
   @Test func atQoS0AReadingIsDeliveredWhenWritten() {
-    var window = PublishWindow(deliveredThrough: 4, meter: EnergyMeter { _ in 1 })
+    var window = PublishWindow(deliveredThrough: 4, meter: EnergyMeter())
     window.sent(seq: 5, device: device, register: register(0.5), messages: 0)
     #expect(window.deliveredThrough == 5)
     #expect(window.deliveredMeter.registers[device]?.kilowattHours == 0.5)

@@ -16,7 +16,7 @@ import Testing
       torn-line
       """
     try (old + session).write(toFile: log, atomically: true, encoding: .utf8)
-    let exporter = CSVExporter(gapLimit: { _ in 3001 })
+    let exporter = CSVExporter()
     let result = try exporter.export(
       logPath: log, offset: Int64(old.utf8.count), extra: [reading("FR003", 1_744_286_521_000, 300)],
       to: folder.file("exports/energy.csv"))

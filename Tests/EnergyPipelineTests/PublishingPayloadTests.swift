@@ -51,7 +51,7 @@ import Testing
 
   @Test func theEnergyCounterNeverGoesDownAndSurvivesACheckpoint() {
     let id = DeviceID("AC001")!
-    var meter = EnergyMeter { _ in 3_001 }
+    var meter = EnergyMeter()
     func add(_ ms: Int64, _ watts: Double) -> Double { meter.add(Reading(deviceID: id, timestampMs: ms, power: watts)).kilowattHours }
     var last = 0.0
     for (ms, watts) in [(0, 1000.0), (1000, 1000), (2000, -50), (1500, 9000), (900_000, 1000), (901_000, .nan), (902_000, 3600)] as [(Int64, Double)] {
@@ -62,7 +62,7 @@ import Testing
     // 1 s at 1 kW, then a step down to 0 (negative counts as 0): 1000/3.6e6 + 500/3.6e6 kWh; a
     // reading back in time and a 15-minute gap add nothing; NaN counts as 0 W.
     #expect(abs(last - (1500.0 + 500 + 1800) / 3_600_000) < 1e-12)
-    var restored = EnergyMeter { _ in 3_001 }
+    var restored = EnergyMeter()
     restored.restore(meter.checkpoint)
     #expect(restored == meter)
     restored.restore(Array("AC001 -1 0 0\nBAD LINE\nFR003 nan 1 1\n".utf8))

@@ -81,7 +81,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
     self.wallTime = wallTime
     self.commLog = commLog
     self.discoveryListPath = discoveryListPath
-    var meter = EnergyMeter(gapLimit: MonitorRuntime<C>.gapLimits(catalog))
+    var meter = EnergyMeter()
     meter.restore(outbox.checkpoint(for: .mqtt))
     let delivered = outbox.acknowledged(for: .mqtt)
     state = Mutex(

@@ -18,25 +18,23 @@ public struct EnergyMeter: Equatable, Sendable {
   }
 
   public private(set) var registers: [DeviceID: Register] = [:]
-  private let gapLimit: @Sendable (DeviceID) -> Int64
 
-  public init(gapLimit: @escaping @Sendable (DeviceID) -> Int64) {
-    self.gapLimit = gapLimit
-  }
+  public init() {}
 
   public static func == (lhs: EnergyMeter, rhs: EnergyMeter) -> Bool { lhs.registers == rhs.registers }
 
-  /// Counts one reading and returns the device's total after it. A gap longer than three periods,
-  /// a timestamp that goes back, or a negative power add nothing: the total only grows.
+  /// Counts one reading and returns the device's total after it, by `EnergyStep`'s one gap rule. A
+  /// timestamp that goes back or a negative power add nothing: the total only grows.
   @discardableResult
   public mutating func add(_ reading: Reading) -> Register {
     let power = reading.power.isFinite ? max(0, reading.power) : 0
     var register = registers[reading.deviceID] ?? Register(kilowattHours: 0, lastTimestampMs: reading.timestampMs, lastPower: power)
-    let gap = reading.timestampMs - register.lastTimestampMs
-    if gap > 0, gap <= gapLimit(reading.deviceID) {
-      register.kilowattHours += (register.lastPower + power) * 0.5 * Double(gap) / 3_600_000_000
+    if let step = EnergyStep(
+      startMs: register.lastTimestampMs, startPower: register.lastPower, endMs: reading.timestampMs, endPower: power)
+    {
+      register.kilowattHours += step.kilowattHours
     }
-    if gap >= 0 {
+    if reading.timestampMs >= register.lastTimestampMs {
       register.lastTimestampMs = reading.timestampMs
       register.lastPower = power
     }
