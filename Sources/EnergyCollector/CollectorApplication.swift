@@ -1,14 +1,17 @@
+import EnergyCore
 import Hummingbird
 import HummingbirdCore
 import Logging
 
 /// Builds the collector's routes on a store; the executable and the tests share it.
-public func buildCollectorRouter(store: any ReadingStore, access: AccessPolicy) -> Router<BasicRequestContext> {
+public func buildCollectorRouter(
+  store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil
+) -> Router<BasicRequestContext> {
   let router = Router()
   router.add(middleware: AccessMiddleware(policy: access))
   router.add(middleware: MethodMiddleware())
   IngestController<BasicRequestContext>(store: store).addRoutes(to: router)
-  QueryController<BasicRequestContext>(store: store).addRoutes(to: router)
+  QueryController<BasicRequestContext>(store: store, tariff: tariff).addRoutes(to: router)
   return router
 }
 
@@ -38,7 +41,7 @@ public func runCollector(
       head: .nanoseconds(Int64(arguments.headTimeoutSeconds * 1e9)),
       body: .nanoseconds(Int64(arguments.bodyTimeoutSeconds * 1e9)))
     app = Application(
-      router: buildCollectorRouter(store: store, access: access),
+      router: buildCollectorRouter(store: store, access: access, tariff: arguments.tariff),
       server: .http1(
         configuration: .init(
           additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: limits)],

@@ -1,3 +1,5 @@
+import EnergyCore
+
 /// How the collector is started; shared by the executable and the tests.
 public struct CollectorArguments: Sendable {
   public var host: String
@@ -10,6 +12,8 @@ public struct CollectorArguments: Sendable {
   /// Deadlines for slow or silent clients.
   public var headTimeoutSeconds = 10.0
   public var bodyTimeoutSeconds = 60.0
+  /// Prices for `/api/energy` and the dashboard; nil shows energy without cost.
+  public var tariff: Tariff?
   /// Also store readings from this broker's state topics.
   public var mqtt: MQTTIngest.Settings?
 

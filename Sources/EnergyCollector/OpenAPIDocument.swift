@@ -103,6 +103,85 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
+  /api/energy:
+    get:
+      summary: Energy (kWh) and, with a tariff, cost per local hour, day, week or month, from rollups kept on insert.
+      description: >-
+        Buckets start at local midnight (or the local hour, Monday, first of the month) in `tz`, so a
+        day the clocks change holds 23 or 25 hours. Energy is the trapezoid integral of each
+        device's readings in time order (readings more than six minutes apart are not joined),
+        kept per quarter hour as readings arrive; a reading that arrives late updates the past
+        buckets it belongs to. Each quarter hour is priced by the tariff (--tariff); without one
+        there are no cost keys. Without device_id the buckets are the whole collector's and day,
+        week and month buckets carry the standing charge of each tariff day that starts in them.
+      security:
+        - {}
+        - bearer: []
+      parameters:
+        - $ref: '#/components/parameters/DeviceID'
+        - name: period
+          in: query
+          description: Bucket size; empty means day.
+          allowEmptyValue: true
+          schema: {type: string, enum: [hour, day, week, month, '']}
+        - name: from
+          in: query
+          description: >-
+            First local date (YYYY-MM-DD, included). Empty means, before `to`, 0 days (hour), 29 days
+            (day), 11 weeks (week) or 11 months (month).
+          allowEmptyValue: true
+          schema: {type: string, pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$'}
+        - name: to
+          in: query
+          description: Last local date (YYYY-MM-DD, included); empty means today in `tz`.
+          allowEmptyValue: true
+          schema: {type: string, pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$'}
+        - name: tz
+          in: query
+          description: IANA time zone of the buckets; empty means the tariff's, else UTC.
+          allowEmptyValue: true
+          schema: {type: string, maxLength: 64}
+      responses:
+        '200':
+          description: Buckets in time order and their total.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [device_id, period, tz, from, to, buckets, total]
+                properties:
+                  device_id: {type: string, nullable: true}
+                  period: {type: string, enum: [hour, day, week, month]}
+                  tz: {type: string}
+                  from: {type: string, format: date}
+                  to: {type: string, format: date}
+                  currency: {type: string, description: 'Only with a tariff.'}
+                  buckets:
+                    type: array
+                    items: {$ref: '#/components/schemas/EnergyBucket'}
+                  total:
+                    type: object
+                    required: [kwh]
+                    properties:
+                      kwh: {type: number}
+                      energy_cost: {type: number}
+                      standing_charge: {type: number}
+                      cost: {type: number}
+        '400':
+          description: >-
+            A parameter is not valid (field names it): an unknown period or time zone, a date that
+            does not exist, from after to, or more than 10,000 buckets.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '404':
+          description: No readings were ever stored for device_id.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /export.csv:
     get:
       summary: Every matching reading as CSV (device_id,timestamp,power), by device id then time, streamed.
@@ -175,7 +254,7 @@ components:
       type: http
       scheme: bearer
       description: >-
-        Required on POST /energy, /api/stats, /api/readings and /export.csv when the collector runs
+        Required on POST /energy, /api/stats, /api/readings, /api/energy and /export.csv when the collector runs
         with --token or ENERGYMON_TOKEN; without a token configured none is asked for. The scheme
         name is case-insensitive.
   parameters:
@@ -237,6 +316,18 @@ components:
         kwh: {type: number}
         last_power: {type: number}
         last_timestamp: {type: string}
+    EnergyBucket:
+      type: object
+      required: [start, end, label, hours, kwh]
+      properties:
+        start: {type: string, format: date-time, description: 'UTC instant the bucket starts.'}
+        end: {type: string, format: date-time}
+        label: {type: string, description: 'Local: 2025-03-30, 2025-03 or 2025-10-26 01:00 (the repeated hour of a day the clocks go back ends in " (2)").'}
+        hours: {type: number, description: '23 or 25 for a day the clocks change.'}
+        kwh: {type: number}
+        energy_cost: {type: number, description: 'kWh of each quarter hour at its price; only with a tariff.'}
+        standing_charge: {type: number, description: 'Only with a tariff, without device_id, for day, week and month.'}
+        cost: {type: number, description: 'energy_cost plus standing_charge.'}
     Error:
       type: object
       required: [error]

@@ -2,19 +2,26 @@ import EnergyCore
 import Hummingbird
 import Synchronization
 
-/// Read side: `/api/stats`, `/api/readings`, `/export.csv`, `/healthz` and the `/dashboard` page.
+/// Read side: `/api/stats`, `/api/readings`, `/api/energy`, `/export.csv`, `/healthz` and the
+/// `/dashboard` page.
 public struct QueryController<Context: RequestContext>: Sendable {
   let store: any ReadingStore
+  let tariff: Tariff?
+  /// Wall-clock time, for "today" when a request does not say.
+  let now: @Sendable () -> Int64
   private let renderedStats = RenderedStats()
 
-  public init(store: any ReadingStore) {
+  public init(store: any ReadingStore, tariff: Tariff? = nil, now: @escaping @Sendable () -> Int64 = currentEpochMs) {
     self.store = store
+    self.tariff = tariff
+    self.now = now
   }
 
   public func addRoutes(to router: Router<Context>) {
     router.get("/healthz") { _, _ in Response.json(#"{"status":"ok"}"#, status: .ok) }
     router.get("/api/stats") { _, _ in try await self.stats() }
     router.get("/api/readings") { request, _ in try await self.readings(request) }
+    router.get("/api/energy") { request, _ in try await self.energy(request) }
     router.get("/export.csv") { request, _ in try self.export(request) }
     router.get("/openapi.yaml") { _, _ in
       Response(
@@ -61,6 +68,24 @@ public struct QueryController<Context: RequestContext>: Sendable {
     }
     json.raw("}}")
     return json.bytes
+  }
+
+  /// Buckets of kWh (and cost, with a tariff) aligned to local time, from the quarter-hour rollups.
+  func energy(_ request: Request) async throws -> Response {
+    let query: EnergyQuery
+    do {
+      query = try EnergyQuery(request.uri.queryParameters, tariff: tariff, nowMs: now())
+    } catch {
+      return .json(error.json, status: .badRequest)
+    }
+    let boundaries = query.period.boundaries(from: query.first, through: query.last, calendar: query.calendar)
+    let slots = QuarterHour(containing: boundaries[0]).index..<QuarterHour(containing: boundaries[boundaries.count - 1]).index
+    guard let quarters = try await store.quarters(deviceID: query.deviceID, slots: slots) else {
+      return .json(IngestError(status: 404, "no readings from this device", field: "device_id").json, status: .notFound)
+    }
+    let buckets = EnergyBucket.make(
+      boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: query.deviceID == nil && query.period != .hour)
+    return .json(EnergyReport.json(query, buckets: buckets, tariff: tariff), status: .ok)
   }
 
   func readings(_ request: Request) async throws -> Response {

@@ -23,6 +23,9 @@ public protocol ReadingStore: Sendable {
   /// for streaming exports; the returned cursor is nil once nothing is left.
   func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
     -> (readings: [Reading], next: ExportCursor?)
+  /// The quarter-hour energy rollups with slot indexes in `slots`, sorted, of one device or of
+  /// every device together; nil for a device never seen.
+  func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]?
 }
 
 /// Where an export stopped: the last reading sent, by its device and key.

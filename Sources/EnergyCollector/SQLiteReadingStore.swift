@@ -118,6 +118,23 @@ public final class SQLiteReadingStore: ReadingStore {
     }
   }
 
+  public func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {
+    try await pool.read { db in
+      let rows: [Row]
+      if let deviceID {
+        guard let key = try Self.devices(deviceID, db).first?.key else { return nil }
+        rows = try Row.fetchAll(
+          db.cachedStatement(sql: "SELECT slot, kwh FROM energy_quarters WHERE device = ? AND slot >= ? AND slot < ? ORDER BY slot"),
+          arguments: [key, slots.lowerBound, slots.upperBound])
+      } else {
+        rows = try Row.fetchAll(
+          db.cachedStatement(sql: "SELECT slot, kwh FROM home_quarters WHERE slot >= ? AND slot < ? ORDER BY slot"),
+          arguments: [slots.lowerBound, slots.upperBound])
+      }
+      return rows.map { (slot: $0[0], kilowattHours: $0[1]) }
+    }
+  }
+
   /// The devices asked for (one, or all by id), with their keys.
   private static func devices(_ deviceID: DeviceID?, _ db: Database) throws -> [(key: Int64, id: DeviceID)] {
     let rows =

@@ -39,6 +39,9 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(help: "Seconds a request body may take to arrive (0.1-3600).")
   var bodyTimeout = 60.0
 
+  @Option(help: ArgumentHelp("Prices for the cost columns of /api/energy and the dashboard (default: data/tariff.json when it exists).", valueName: "file"))
+  var tariff: String?
+
   @Option(help: ArgumentHelp("Also store readings published on this broker: mqtt://[user:password@]host[:port].", valueName: "url"))
   var mqtt: String?
 
@@ -87,6 +90,15 @@ struct EnergymonCollector: AsyncParsableCommand {
       arguments.token = fromEnvironment
     }
     arguments.allowedHosts = allowedHosts
+    do throws(ConfigFileError) {
+      if let tariff {
+        arguments.tariff = try Tariff.load(path: tariff)
+      } else if FileManager.default.fileExists(atPath: Self.defaultTariffPath) {
+        arguments.tariff = try Tariff.load(path: Self.defaultTariffPath)
+      }
+    } catch {
+      throw ValidationError(error.description)
+    }
     if let mqtt, case .success(let broker) = BrokerAddress.parse(mqtt) {
       arguments.mqtt = MQTTIngest.Settings(broker: broker, filter: mqttSubscribe, clientID: mqttClientID)
       arguments.mqtt?.caFile = mqttCA
@@ -108,6 +120,8 @@ struct EnergymonCollector: AsyncParsableCommand {
       FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
   }
+
+  static let defaultTariffPath = "data/tariff.json"
 
   static func main() async {
     await CommandRunner.main(Self.self, name: "energymon-collector")

@@ -106,6 +106,7 @@ import Testing
     func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
       -> (readings: [Reading], next: ExportCursor?)
     { ([], nil) }
+    func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? { [] }
   }
 
   @Test func aStoreThatCannotWriteGets503WithRetryAfterAndTheReason() async throws {
