@@ -29,26 +29,31 @@ public enum Timestamp {
 
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (what this program writes); nil for anything else.
   public static func parseRFC3339(_ text: Substring) -> Int64? {
-    let bytes = Array(text.utf8)
+    parseRFC3339(utf8: Array(text.utf8))
+  }
+
+  /// The same, from bytes (a field of a line read from a file, without making a string).
+  @inline(__always)
+  public static func parseRFC3339<Bytes: RandomAccessCollection<UInt8>>(utf8 bytes: Bytes) -> Int64? where Bytes.Index == Int {
     guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z") else { return nil }
     func number(_ start: Int, _ length: Int) -> Int? {
       var value = 0
       for index in start..<(start + length) {
-        let digit = Int(bytes[index]) - 48
+        let digit = Int(bytes[bytes.startIndex + index]) - 48
         guard (0...9).contains(digit) else { return nil }
         value = value * 10 + digit
       }
       return value
     }
-    guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-      bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+    guard bytes[bytes.startIndex + 4] == UInt8(ascii: "-"), bytes[bytes.startIndex + 7] == UInt8(ascii: "-"),
+      bytes[bytes.startIndex + 10] == UInt8(ascii: "T"), bytes[bytes.startIndex + 13] == UInt8(ascii: ":"), bytes[bytes.startIndex + 16] == UInt8(ascii: ":"),
       let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
       let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
       (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
     else { return nil }
     var millisecond = 0
     if bytes.count == 24 {
-      guard bytes[19] == UInt8(ascii: "."), let value = number(20, 3) else { return nil }
+      guard bytes[bytes.startIndex + 19] == UInt8(ascii: "."), let value = number(20, 3) else { return nil }
       millisecond = value
     }
     return epochMs(

@@ -22,24 +22,45 @@ public enum DashboardRenderer {
     }
     let header = HeaderBar(model: model, view: view)
     header.render(into: &buffer, area: Rect(x: 0, y: 0, width: area.width, height: header.height))
+    let banner = AlertBanner(active: model.activeAlerts)
+    banner.render(into: &buffer, area: Rect(x: 0, y: header.height, width: area.width, height: banner.height))
+    let top = header.height + banner.height
     let footerY = area.height - 1
     let message = MessageLines(text: view.message)
     let messageY = footerY - message.height(screenHeight: area.height)
-    var bodyBottom = max(header.height, messageY)
+    var bodyBottom = max(top, messageY)
     if view.showTasks {
       let panel = TasksPanel(model: model)
-      let panelHeight = min(panel.preferredHeight, (bodyBottom - header.height) / 2)
+      let panelHeight = min(panel.preferredHeight, (bodyBottom - top) / 2)
       if panelHeight >= 3 {
         bodyBottom -= panelHeight
         panel.render(
           into: &buffer, area: Rect(x: 0, y: bodyBottom, width: area.width, height: panelHeight))
       }
     }
-    let body = Rect(x: 0, y: header.height, width: area.width, height: bodyBottom - header.height)
-    DeviceTable(
-      devices: model.devices, selected: view.selected, window: view.window, chartScale: view.chartScale,
-      nowMs: model.nowMs, paused: model.paused
-    ).render(into: &buffer, area: body)
+    if view.showAlerts {
+      let panel = AlertsPanel(model: model)
+      let panelHeight = min(panel.preferredHeight, (bodyBottom - top) / 2)
+      if panelHeight >= 3 {
+        bodyBottom -= panelHeight
+        panel.render(into: &buffer, area: Rect(x: 0, y: bodyBottom, width: area.width, height: panelHeight))
+      }
+    }
+    let body = Rect(x: 0, y: top, width: area.width, height: bodyBottom - top)
+    if view.showDetail, model.devices.indices.contains(view.selected) {
+      DetailView(
+        row: model.devices[view.selected], detail: model.detail, window: view.detailWindow, nowMs: model.nowMs,
+        calendar: model.calendar
+      ).render(into: &buffer, area: body)
+    } else if view.showHourly {
+      HourlyView(hourly: model.hourly, totals: model.energy).render(into: &buffer, area: body)
+    } else {
+      var table = DeviceTable(
+        devices: model.devices, selected: view.selected, window: view.window, chartScale: view.chartScale,
+        nowMs: model.nowMs, paused: model.paused)
+      table.currency = model.energy.currency
+      table.render(into: &buffer, area: body)
+    }
     message.render(into: &buffer, area: Rect(x: 0, y: messageY, width: area.width, height: footerY - messageY))
     FooterBar().render(into: &buffer, area: Rect(x: 0, y: footerY, width: area.width, height: 1))
 

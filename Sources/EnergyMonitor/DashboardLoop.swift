@@ -37,6 +37,10 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
         if command == .quit { return view }
         // Only the loop knows the height: past the last page, ↑ must move at the first press.
         view.helpScroll = min(view.helpScroll, HelpOverlay.maxScroll(height: terminal.size.height - 2))
+        // A view opened by the key draws at once with its data, not a frame later.
+        if view.showDetail, model.detail?.id != devices[safe: view.selected] {
+          model = runtime.snapshot(detail: devices[safe: view.selected])
+        }
         if let command, let message = runtime.perform(command) {
           view.message = message
           if command == .togglePause { model.paused = runtime.scheduler.control.isPaused }
@@ -48,7 +52,7 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
         if view.frozen {
           model.paused = runtime.scheduler.control.isPaused
         } else {
-          model = runtime.snapshot()
+          model = runtime.snapshot(detail: view.showDetail ? devices[safe: view.selected] : nil)
         }
         dirty = true
       }
@@ -77,4 +81,9 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
       do { try await runtime.clock.sleep(for: inputPollInterval) } catch { return }
     }
   }
+}
+
+extension Array {
+  /// The element at `index`, or nil outside the array.
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -26,6 +26,12 @@ public struct HTTPCollectorTransport: CollectorTransport {
     return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
   }()
 
+  /// Posts to `url` itself (an alert webhook), not to `<url>/energy`.
+  public init(url: String) {
+    endpoint = url
+    token = nil
+  }
+
   public init(collectorURL: String, token: String?) {
     var base = collectorURL
     while base.hasSuffix("/") { base.removeLast() }

@@ -19,6 +19,13 @@ public struct MonitorConfiguration: Sendable {
   public var deviceBroker: BrokerAddress?
   /// The outbox size cap; beyond it the oldest readings are dropped and counted.
   public var outboxMaxBytes: Int64 = 256 << 20
+  /// Prices for the cost figures; nil shows energy only.
+  public var tariff: Tariff?
+  /// Where "today" is: the tariff's time zone, else `TZ`, else the system's.
+  public var calendar: LocalCalendar = .system
+  public var alertRules: [AlertRule] = []
+  /// Alerts are POSTed here as JSON, with retries.
+  public var alertWebhook: String?
 
   public init(
     dataDirectory: String, catalog: DeviceCatalog, seed: UInt64, refreshHz: Double = 4,
@@ -44,4 +51,8 @@ public struct MonitorConfiguration: Sendable {
   public var sourceIDPath: String { PathText.join(dataDirectory, "source-id") }
   /// Used when `--devices` is not given and the file exists.
   public var defaultCatalogPath: String { PathText.join(dataDirectory, "devices.json") }
+  /// Used when `--tariff` is not given and the file exists.
+  public var defaultTariffPath: String { PathText.join(dataDirectory, "tariff.json") }
+  /// Used when `--alerts` is not given and the file exists.
+  public var defaultAlertsPath: String { PathText.join(dataDirectory, "alerts.json") }
 }

@@ -24,6 +24,9 @@ public struct MonitorOptions: Sendable {
   public var mqttInflight = 20
   public var mqttPlain = false
   public var mqttCA: String?
+  public var tariffFile: String?
+  public var alertsFile: String?
+  public var alertWebhook: String?
 
   public init() {}
 
@@ -74,8 +77,43 @@ public struct MonitorOptions: Sendable {
     try Self.check("--outbox-max-mb", outboxMaxMB, in: 1...1_048_576, unit: "MB")
     configuration.outboxMaxBytes = Int64(outboxMaxMB * 1_048_576)
     try resolvePublishing(&configuration)
+    try resolveMoneyAndAlerts(&configuration)
     try Self.checkDataDirectory(configuration)
     return configuration
+  }
+
+  /// `--tariff`, `--alerts` (or the data dir's files) and `--alert-webhook`.
+  func resolveMoneyAndAlerts(_ configuration: inout MonitorConfiguration) throws(ConfigurationError) {
+    do throws(ConfigFileError) {
+      if let tariffFile {
+        configuration.tariff = try Tariff.load(path: tariffFile)
+      } else if FileManager.default.fileExists(atPath: configuration.defaultTariffPath) {
+        configuration.tariff = try Tariff.load(path: configuration.defaultTariffPath)
+      }
+      if let tariff = configuration.tariff { configuration.calendar = tariff.calendar }
+      let hasTariff = configuration.tariff != nil
+      if let alertsFile {
+        configuration.alertRules = try AlertRule.load(path: alertsFile, hasTariff: hasTariff)
+      } else if FileManager.default.fileExists(atPath: configuration.defaultAlertsPath) {
+        configuration.alertRules = try AlertRule.load(path: configuration.defaultAlertsPath, hasTariff: hasTariff)
+      }
+    } catch {
+      throw ConfigurationError(error.description)
+    }
+    if let alertWebhook {
+      guard let url = URL(string: alertWebhook), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        let host = url.host, !host.isEmpty
+      else {
+        throw ConfigurationError("--alert-webhook must be an http:// or https:// URL (got \(alertWebhook))")
+      }
+      if let port = url.port, !(1...65535).contains(port) {
+        throw ConfigurationError("--alert-webhook: port \(port) must be from 1 to 65535")
+      }
+      guard !configuration.alertRules.isEmpty else {
+        throw ConfigurationError("--alert-webhook needs alert rules (<data-dir>/alerts.json or --alerts FILE)")
+      }
+      configuration.alertWebhook = alertWebhook
+    }
   }
 
   /// `--mqtt` and its companions; the companions without `--mqtt` are a usage error, not ignored.

@@ -18,7 +18,10 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   private let statsQueue: BusSubscription
   /// Bus → outbox → CSV log, one ordered step per batch.
   private let recorder: RecordingPath
-  private let aggregator: Mutex<StatsAggregator>
+  /// Statistics, the energy ledger and the alert engine, fed from the stats queue.
+  private let live: Mutex<LiveFigures>
+  /// POSTs alerts to `--alert-webhook`; nil without one.
+  public let alertWebhook: AlertWebhook<C>?
   /// Wall time of the latest start or resume: devices are not OFFLINE for a pause.
   private let resumedAtMs: Atomic<Int64>
   /// What quitting is doing, for the screen: it says so instead of pausing silently.
@@ -51,7 +54,12 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     self.csvSink = CSVLogSink(path: configuration.sensorLogPath, commLog: commLog)
     self.statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
     let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
-    self.aggregator = Mutex(StatsAggregator(catalog: configuration.catalog))
+    let commLog = self.commLog
+    let ledger = Self.restoredLedger(configuration, nowMs: startEpochMs, commLog: commLog)
+    self.live = Mutex(
+      LiveFigures(
+        statistics: StatsAggregator(catalog: configuration.catalog), ledger: ledger,
+        alerts: AlertEngine(rules: configuration.alertRules)))
     self.resumedAtMs = Atomic(startEpochMs)
     if let outbox, let transport, let settings = configuration.forwarding {
       var forwarderSettings = Forwarder<C>.Settings(source: source)
@@ -78,6 +86,9 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       publisher = nil
     }
     let wallTime = self.wallTime
+    alertWebhook = configuration.alertWebhook.map {
+      AlertWebhook(transport: HTTPCollectorTransport(url: $0), clock: clock, commLog: commLog, nowMs: { wallTime.nowMs })
+    }
     recorder = RecordingPath(
       queue: csvQueue, outbox: configuration.usesOutbox ? outbox : nil, csv: csvSink, commLog: commLog,
       wallTime: { wallTime.nowMs })
@@ -99,7 +110,30 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// statistics, forwarder): what a virtual-time test waits for before it advances the clock.
   public var clockLoops: Int {
     scheduler.tasks.count + 2 + (forwarder == nil ? 0 : 1) + (publisher == nil ? 0 : 1)
-      + (deviceListener == nil ? 0 : 1)
+      + (deviceListener == nil ? 0 : 1) + (alertWebhook == nil ? 0 : 1)
+  }
+
+  /// Today's, yesterday's and this month's energy from the sensor log, so a restart does not
+  /// start the day at zero.
+  static func restoredLedger(_ configuration: MonitorConfiguration, nowMs: Int64, commLog: CommLog) -> EnergyLedger {
+    var ledger = EnergyLedger(tariff: configuration.tariff, calendar: configuration.calendar)
+    let calendar = ledger.calendar
+    let firstDay = EnergyLedger.firstDayKept(today: calendar.day(containing: nowMs))
+    // From one gap before the first day, so the step into it is counted.
+    let fromMs = calendar.start(of: firstDay) - EnergyIntegrator.maxGapMs
+    let started = ContinuousClock.now
+    do {
+      let outcome = try SensorLogReplay.replay(path: configuration.sensorLogPath, fromMs: fromMs) { ledger.add($0) }
+      if outcome.rows > 0 {
+        let elapsed = started.duration(to: .now).milliseconds
+        commLog.append(
+          "energy: today's and this month's totals rebuilt from \(outcome.rows) readings of the sensor log in \(elapsed) ms",
+          atMs: nowMs)
+      }
+    } catch {
+      commLog.append("energy: cannot read the sensor log back (\(CSVLogSink.reason(error))); totals start at zero", atMs: nowMs)
+    }
+    return ledger
   }
 
   /// A further consumer of every reading (headless printer, forwarder).
@@ -125,6 +159,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
       group.addTask { await self.every(Self.statsInterval) { self.updateStatistics() } }
       if let forwarder { group.addTask { await forwarder.run() } }
       if let deviceListener { group.addTask { await deviceListener.run() } }
+      if let alertWebhook { group.addTask { await alertWebhook.run() } }
     }
     shutdown.withLock { $0 = .writingLog }
     defer { shutdown.withLock { $0 = .finished } }
@@ -134,7 +169,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     let recording = recorder.status
     status.pending += recording.waiting
     if status.error == nil, let error = recording.error { status.error = "outbox: \(error)" }
-    if forwarder != nil || publisher != nil {
+    if forwarder != nil || publisher != nil || (alertWebhook?.status.pending ?? 0) > 0 {
       let deadlineMs = wallTime.nowMs + Self.quitDrainLimit.milliseconds
       shutdown.withLock { $0 = .sending(untilMs: deadlineMs) }
       // Quitting is cancellation; the drains get a task of their own, awaited here, so they can still run.
@@ -142,6 +177,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         await withTaskGroup(of: Void.self) { group in
           if let forwarder = self.forwarder { group.addTask { await forwarder.drain(for: Self.quitDrainLimit) } }
           if let publisher = self.publisher { group.addTask { await publisher.stop(within: Self.quitDrainLimit) } }
+          if let webhook = self.alertWebhook { group.addTask { await webhook.drain(for: Self.quitDrainLimit) } }
         }
       }.value
       if let forwarder {
@@ -189,21 +225,68 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     recorder.flush()
   }
 
-  /// Drains the statistics queue under the aggregator's lock, so two callers cannot add
-  /// readings out of order.
+  /// Drains the statistics queue under the figures' lock, so two callers cannot add readings out
+  /// of order; then checks the alerts that time alone starts or clears.
   public func updateStatistics() {
-    aggregator.withLock { $0.add(contentsOf: statsQueue.drain()) }
+    let nowMs = wallTime.nowMs
+    let paused = scheduler.control.isPaused
+    let quietSince = resumedAtMs.load(ordering: .relaxed)
+    let devices = configuration.catalog.devices.map(\.id)
+    let events = live.withLock { live in
+      live.add(statsQueue.drain()) + live.tick(nowMs: nowMs, devices: devices, quietSinceMs: quietSince, paused: paused)
+    }
+    report(events)
+  }
+
+  /// Alerts go to comm_log.txt and, with `--alert-webhook`, to the webhook.
+  private func report(_ events: [AlertEvent]) {
+    guard !events.isEmpty else { return }
+    for event in events { commLog.append("alert: \(event.message)", atMs: event.atMs) }
+    alertWebhook?.enqueue(events)
   }
 
   public var statistics: StatsAggregator {
     updateStatistics()
-    return aggregator.withLock { $0 }
+    return live.withLock { $0.statistics }
   }
 
-  /// The screen's view of everything, taken without waiting on the device tasks.
-  public func snapshot() -> DashboardModel {
-    let stats = statistics
+  /// Today's and the month's energy and cost so far.
+  public var energyTotals: EnergyTotals {
+    updateStatistics()
     let nowMs = wallTime.nowMs
+    return live.withLock { $0.ledger.totals(nowMs: nowMs) }
+  }
+
+  /// One device's local day of energy and cost.
+  public func energy(of device: DeviceID, on day: LocalDay) -> DayEnergy {
+    updateStatistics()
+    return live.withLock { $0.ledger.day(day, device: device) }
+  }
+
+  /// Alerts firing now, oldest first.
+  public var activeAlerts: [AlertEvent] {
+    updateStatistics()
+    return live.withLock { $0.alerts.active }
+  }
+
+  /// The screen's view of everything, taken without waiting on the device tasks; `detail` adds
+  /// that device's longer history for the detail view.
+  public func snapshot(detail: DeviceID? = nil) -> DashboardModel {
+    updateStatistics()
+    let nowMs = wallTime.nowMs
+    let calendar = configuration.calendar
+    let today = calendar.day(containing: nowMs)
+    let (stats, totals, todays, hourly, active, recent) = live.withLock { live in
+      let ledger = live.ledger
+      let todays = Dictionary(uniqueKeysWithValues: configuration.catalog.devices.map { ($0.id, ledger.day(today, device: $0.id)) })
+      let hours = calendar.hours(in: today)
+      let hourly = HourlyEnergy(
+        today: Array(ledger.day(today).hours.prefix(hours)),
+        yesterday: Array(ledger.day(today.previous).hours.prefix(calendar.hours(in: today.previous))),
+        currentHour: Int((nowMs - calendar.start(of: today)) / 3_600_000),
+        labels: (0..<hours).map { calendar.timeOfDay(calendar.start(of: today) + Int64($0) * 3_600_000).prefix(2).description })
+      return (live.statistics, ledger.totals(nowMs: nowMs), todays, hourly, live.alerts.active, live.alerts.recent)
+    }
     let paused = scheduler.control.isPaused
     let quietSince = resumedAtMs.load(ordering: .relaxed)
     let devices = configuration.catalog.devices.map { spec -> DeviceRow in
@@ -229,15 +312,27 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         history: device?.history ?? PowerHistory(gapLimitMs: spec.silenceLimitMs))
       row.isReal = !spec.isSimulated
       row.unreadable = deviceListener?.unreadable(spec.id) ?? 0
+      row.todayKWh = todays[spec.id]?.kilowattHours ?? 0
+      row.todayCost = configuration.tariff == nil ? nil : todays[spec.id]?.cost ?? 0
       return row
     }
     let tasks = scheduler.tasks.map {
       TaskRow(id: $0.spec.id, priority: $0.spec.priority, period: $0.spec.periodDuration, stats: $0.stats)
     }
-    return DashboardModel(
+    var model = DashboardModel(
       nowMs: nowMs, uptime: wallTime.uptime, paused: paused, devices: devices, tasks: tasks,
       csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats,
       forwarding: forwardingStatus, broker: brokerStatus)
+    model.energy = totals
+    model.calendar = calendar
+    model.hourly = hourly
+    model.activeAlerts = active
+    model.recentAlerts = recent
+    model.alertRules = configuration.alertRules.count
+    if let detail, let device = stats.statistics(for: detail) {
+      model.detail = DeviceDetail(id: detail, trend: device.trend, lastMinute: device.window.summary(nowMs: nowMs).stats)
+    }
+    return model
   }
 
   /// The forwarder's status with what waits to enter the outbox.

@@ -175,7 +175,7 @@ public final class CSVLogSink: Sendable {
     return nil
   }
 
-  static func reason(_ error: Error) -> String {
+  public static func reason(_ error: Error) -> String {
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain

@@ -8,6 +8,8 @@ public struct DeviceStatistics: Sendable {
   public private(set) var window: SlidingWindowStats
   /// The last ten minutes, per second, for the sparkline.
   public private(set) var history: PowerHistory
+  /// The last hour and day, coarser, for the detail view.
+  public private(set) var trend: PowerTrend
   public private(set) var latest: Reading?
 
   /// `silenceLimitMs`: how long a stretch without readings the chart bridges.
@@ -16,6 +18,7 @@ public struct DeviceStatistics: Sendable {
     self.energy = EnergyIntegrator()
     self.window = SlidingWindowStats(seconds: windowSeconds)
     self.history = PowerHistory(gapLimitMs: silenceLimitMs)
+    self.trend = PowerTrend(gapLimitMs: max(silenceLimitMs, 60_001))
   }
 
   @inline(__always)
@@ -24,6 +27,7 @@ public struct DeviceStatistics: Sendable {
     let added = energy.add(timestampMs: reading.timestampMs, power: reading.power)
     window.add(timestampMs: reading.timestampMs, power: reading.power, kilowattHours: added)
     history.add(timestampMs: reading.timestampMs, power: reading.power)
+    trend.add(timestampMs: reading.timestampMs, power: reading.power)
     latest = reading
   }
 }

@@ -72,6 +72,15 @@ struct EnergymonTUI: AsyncParsableCommand {
   @Flag(name: .customLong("mqtt-plain"), help: "Also publish each reading as a bare number of watts on <prefix>/<source>/<device_id>/power.")
   var mqttPlain = false
 
+  @Option(help: ArgumentHelp("Tariff (JSON: currency, timezone, dated rates and time-of-use bands) for today's, yesterday's and this month's cost. Default: <data-dir>/tariff.json if present; without one, energy is shown without cost.", valueName: "file"))
+  var tariff: String?
+
+  @Option(help: ArgumentHelp("Alert rules (JSON: above, below, silent, stuck, daily_kwh, daily_cost). Default: <data-dir>/alerts.json if present.", valueName: "file"))
+  var alerts: String?
+
+  @Option(name: .customLong("alert-webhook"), help: ArgumentHelp("POST each alert and its recovery as JSON to this URL, retrying with backoff while it is down.", valueName: "url"))
+  var alertWebhook: String?
+
   @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with; default: the system's.", valueName: "file"))
   var mqttCA: String?
 
@@ -95,6 +104,9 @@ struct EnergymonTUI: AsyncParsableCommand {
     options.mqttInflight = mqttInflight
     options.mqttPlain = mqttPlain
     options.mqttCA = mqttCA
+    options.tariffFile = tariff
+    options.alertsFile = alerts
+    options.alertWebhook = alertWebhook
     let configuration = try options.resolve()
     try await MonitorLauncher(configuration: configuration, headless: headless).run()
   }

@@ -19,9 +19,9 @@ import Testing
     try body(session, folder)
   }
 
-  /// The collector line (the third) of the current screen.
+  /// The collector line (the fourth) of the current screen.
   func collectorLine(_ session: TmuxSession) -> String {
-    session.screen.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).first.map(String.init) ?? ""
+    session.screen.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).first.map(String.init) ?? ""
   }
 
   @Test(arguments: [(120, 35), (100, 30), (80, 24), (60, 15), (40, 10)])
@@ -36,7 +36,7 @@ import Testing
       #expect(eventually { first().first?.contains("PAUSED FROZEN") == true }, "\(session.screen)")
       let lines = first()
       #expect(lines[0].range(of: #"total \d+(\.\d)? k?W"#, options: .regularExpression) != nil, "\(lines[0])")
-      #expect(lines[2].contains("backlog "), "the backlog is never cut: \(lines[2])")
+      #expect(lines[3].contains("backlog "), "the backlog is never cut: \(lines[3])")
       #expect(session.screen.contains("? help"))
     }
   }

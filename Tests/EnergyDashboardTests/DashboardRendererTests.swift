@@ -23,24 +23,37 @@ import Testing
   }
 
   @Test func at80x24EveryColumnAndDeviceFitsWithUnitsAndWindows() {
-    let lines = screen()
+    var model = sampleModel()
+    model.devices[0].todayKWh = 1.234
+    let lines = screen(model)
     #expect(lines[0] == " 12:02:00 UTC  up 01:15  RUNNING            total 760.0 W · 36.9 Wh since start ")
-    #expect(lines[1].hasPrefix(" logged 0  csv ok  bus drops 0  scale: own  stats: since start"))
-    #expect(lines[2] == "  ID    NAME                NOW AVG all MIN all MAX all USED all STATUS         ")
-    #expect(lines[3] == "▶ AC001 Air conditioner  60.0 W 996.7 W  60.0 W  1480 W  12.3 Wh OK             ")
-    #expect(lines[4].hasSuffix(" ██ max 1.48 kW · last 1 min    "), "three readings in the last 3 s: two columns of 1.2 s")
-    #expect(lines[5] == "  WM002 Washing machine 500.0 W 837.5 W   2.0 W  2011 W  12.3 Wh OK             ")
-    #expect(lines[7].hasPrefix("  FR003 Refrigerator    200.0 W 200.0 W 180.0 W 220.0 W  12.3 Wh FAULT stuck    "))
-    #expect(lines[23] == " q quit p pause space freeze f faults w window s scale t tasks e export ? help  ")
+    #expect(lines[1].hasPrefix(" today 0.00 Wh  yesterday 0.00 Wh  April 0.00 Wh → 0.00 Wh projected"))
+    #expect(lines[2].hasPrefix(" logged 0  csv ok  bus drops 0  scale: own  stats: since start"))
+    #expect(lines[3] == "  ID    NAME                NOW AVG all MIN all MAX all    TODAY STATUS         ")
+    #expect(lines[4] == "▶ AC001 Air conditioner  60.0 W 996.7 W  60.0 W  1480 W 1.23 kWh OK             ")
+    // Three devices on 24 rows: each chart is four rows high, with a blank row after it.
+    #expect(lines[5].hasSuffix(" ▇█ max 1.48 kW · last 1 min    "), "three readings in the last 3 s: two columns of 1.2 s")
+    #expect((6...8).allSatisfy { lines[$0].hasSuffix(" ██" + String(repeating: " ", count: 29)) })
+    #expect(lines[9].allSatisfy { $0 == " " })
+    #expect(lines[10] == "  WM002 Washing machine 500.0 W 837.5 W   2.0 W  2011 W  0.00 Wh OK             ")
+    #expect(lines[16].hasPrefix("  FR003 Refrigerator    200.0 W 200.0 W 180.0 W 220.0 W  0.00 Wh FAULT stuck    "))
+    #expect(lines[23] == " q quit p pause space freeze f faults ⏎ detail h hours a alerts e export ? help ")
+  }
+
+  @Test func onAShortTerminalEachDeviceKeepsTwoRows() {
+    let lines = screen(width: 80, height: 12)
+    #expect(lines[4].hasPrefix("▶ AC001"))
+    #expect(lines[5].hasSuffix(" ██ max 1.48 kW · last 1 min    "))
+    #expect(lines[6].hasPrefix("  WM002"))
   }
 
   @Test func theLastMinuteWindowIsNamedInTheColumnTitles() {
     var view = DashboardViewState()
     view.window = .lastMinute
     let lines = screen(view: view)
-    #expect(lines[1].contains("stats: last 60 s"))
-    #expect(lines[2].contains("AVG 60s MIN 60s MAX 60s USED 60s"))
-    #expect(lines[3] == "▶ AC001 Air conditioner  60.0 W  60.0 W  60.0 W  60.0 W  0.10 Wh OK             ")
+    #expect(lines[2].contains("stats: last 60 s"))
+    #expect(lines[3].contains("AVG 60s MIN 60s MAX 60s"))
+    #expect(screen(view: view, width: 100)[4].hasPrefix("▶ AC001 Air conditioner  60.0 W  60.0 W  60.0 W  60.0 W  0.10 Wh  0.00 Wh OK   "))
   }
 
   @Test func energyIsInWattHoursBelowOneKilowattHourAndPowerInKilowattsAboveTen() {
@@ -48,10 +61,10 @@ import Testing
     model.devices[0].sinceStartKWh = 0.00002
     model.devices[1].sinceStartKWh = 2.5
     model.devices[1].current = 12_345
-    let lines = screen(model)
-    #expect(lines[3].contains(" 0.02 Wh "), "not 0.0000 kWh")
-    #expect(lines[5].contains("12.3 kW"))
-    #expect(lines[5].contains("2.50 kWh"))
+    let lines = screen(model, width: 100)
+    #expect(lines[4].contains(" 0.02 Wh "), "not 0.0000 kWh")
+    #expect(lines[10].contains("12.3 kW"))
+    #expect(lines[10].contains("2.50 kWh"))
     #expect(Units.power(999.94) == "999.9 W")
     #expect(Units.power(999.96) == "1000 W")
     #expect(Units.power(9_999.4) == "9999 W")
@@ -70,15 +83,15 @@ import Testing
     var model = sampleModel()
     model.devices[1].status = .offline([.dropout])
     let lines = screen(model)
-    #expect(lines[5] == "  WM002 Washing machine       – 837.5 W   2.0 W  2011 W  12.3 Wh OFFLINE dropout")
+    #expect(lines[10] == "  WM002 Washing machine       – 837.5 W   2.0 W  2011 W  0.00 Wh OFFLINE dropout")
     #expect(lines[0].contains("total 260.0 W"), "500 W of WM002 left out: \(lines[0])")
     model.devices[2].status = .waiting
-    #expect(screen(model)[7].hasPrefix("  FR003 Refrigerator          – "))
+    #expect(screen(model)[16].hasPrefix("  FR003 Refrigerator          – "))
     // In dropout but not yet OFFLINE (or paused, which never counts as OFFLINE): still no reading.
     var paused = sampleModel(paused: true)
     paused.devices[1].status = .fault([.dropout])
     let pausedLines = screen(paused)
-    #expect(pausedLines[5].hasPrefix("  WM002 Washing machine       – "))
+    #expect(pausedLines[10].hasPrefix("  WM002 Washing machine       – "))
     #expect(pausedLines[0].contains("total 260.0 W"))
   }
 
@@ -86,9 +99,9 @@ import Testing
     let paused = render(sampleModel(paused: true))
     let running = render(sampleModel())
     // NOW of the second (unselected) row: columns 24-30.
-    #expect(paused.styles(y: 5, x: 24, count: 7).allSatisfy { $0 == .dim })
-    #expect(running.styles(y: 5, x: 24, count: 7).allSatisfy { $0 == .plain })
-    #expect(paused.styles(y: 3, x: 25, count: 6).allSatisfy { $0 == .selectedDim }, "` 60.0 W` on the selection bar")
+    #expect(paused.styles(y: 10, x: 24, count: 7).allSatisfy { $0 == .dim })
+    #expect(running.styles(y: 10, x: 24, count: 7).allSatisfy { $0 == .plain })
+    #expect(paused.styles(y: 4, x: 25, count: 6).allSatisfy { $0 == .selectedDim }, "` 60.0 W` on the selection bar")
     let total = paused.lines[0].range(of: "total")!.lowerBound.utf16Offset(in: paused.lines[0])
     #expect(paused[total, 0].style == .titleDim)
     #expect(running[total, 0].style == .title)
@@ -97,7 +110,7 @@ import Testing
 
   @Test func theSelectedRowIsOneSolidBarAndTheTitleBarHasNoHoles() {
     let buffer = render(sampleModel(paused: true), width: 100)
-    #expect(buffer.styles(y: 3).allSatisfy { $0 == .selected || $0 == .selectedDim }, "\(buffer.styles(y: 3))")
+    #expect(buffer.styles(y: 4).allSatisfy { $0 == .selected || $0 == .selectedDim }, "\(buffer.styles(y: 4))")
     #expect(buffer.styles(y: 0).allSatisfy { [.title, .titleAlert, .titleDim].contains($0) })
     let paused = buffer.lines[0].range(of: "PAUSED")!.lowerBound.utf16Offset(in: buffer.lines[0])
     #expect(buffer.styles(y: 0, x: paused, count: 6).allSatisfy { $0 == .titleAlert })
@@ -113,32 +126,38 @@ import Testing
     let lines = screen(model, view: view, width: width, height: height)
     #expect(lines[0].contains("PAUSED FROZEN"), "\(lines[0])")
     #expect(lines[0].contains("total 760.0 W"), "\(lines[0])")
-    #expect(lines[2].contains("backlog 1234567"), "\(lines[2])")
+    #expect(lines[3].contains("backlog 1234567"), "\(lines[3])")
     #expect(lines[height - 1].contains("q quit"))
     #expect(lines[height - 1].contains("? help"))
     #expect(lines.allSatisfy { $0.unicodeScalars.count == width })
     if width >= 60 { #expect(lines[0].contains("outage")) }
     if width >= 100 {
-      #expect(lines[2].contains("unreachable since 12:01:55 (connection refused), retry in 3 s"))
+      #expect(lines[3].contains("unreachable since 12:01:55 (connection refused), retry in 3 s"))
     } else if width >= 60 {
-      #expect(lines[2].contains(" collector unreachable, retry in 3 s ("), "the countdown stays: \(lines[2])")
+      #expect(lines[3].contains(" collector unreachable, retry in 3 s ("), "the countdown stays: \(lines[3])")
     } else {
-      #expect(lines[2].contains(" collector unreachabl"))
+      #expect(lines[3].contains(" collector unreachabl"))
     }
   }
 
   @Test func narrowTerminalsDropTheLeastImportantColumnsFirst() {
     let lines = screen(width: 60, height: 15)
-    #expect(lines[2] == "  ID        NOW AVG all USED all STATUS                     ")
+    #expect(lines[3] == "  ID        NOW AVG all    TODAY STATUS                     ")
     let tiny = screen(width: 40, height: 10)
-    #expect(tiny[2] == "  ID        NOW AVG all STATUS          ")
+    #expect(tiny[3] == "  ID        NOW    TODAY STATUS         ")
     #expect(tiny[0] == " up 01:15  RUNNING        total 760.0 W ")
     #expect(tiny[9] == " q quit p pause f faults ? help         ")
+    var priced = sampleModel()
+    priced.energy.currency = "GBP"
+    priced.devices[0].todayCost = 0.4567
+    let withCost = screen(priced)
+    #expect(withCost[3] == "  ID    NAME                NOW AVG all    TODAY     COST STATUS                ")
+    #expect(withCost[4].contains("  0.00 Wh    £0.46 OK"))
   }
 
   @Test func devicesThatDoNotFitAreCountedOnALineOfTheirOwn() {
     let lines = screen(width: 40, height: 10)
-    #expect(lines[7] == "  ↓1 more (↑↓ select)                   ")
+    #expect(lines[7] == "  ↓2 more (↑↓ select)                   ", "header, energy and log lines leave room for one device")
     #expect(lines.contains { $0.contains("1.48 kW/1 min") }, "the chart label is not overwritten")
   }
 
@@ -151,9 +170,9 @@ import Testing
 
   @Test func theLinkLineSaysWhatTheLinkIsDoing() {
     let refused = ForwarderStatus.Health.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 2500)
-    #expect(screen(forwarding(refused), width: 100)[2] ==
+    #expect(screen(forwarding(refused), width: 100)[3] ==
       " collector unreachable since 12:01:55 (connection refused), retry in 3 s  backlog 120               ")
-    let line = { (health: ForwarderStatus.Health) in self.screen(self.forwarding(health), width: 120)[2] }
+    let line = { (health: ForwarderStatus.Health) in self.screen(self.forwarding(health), width: 120)[3] }
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 1)).contains("retry in 1 s"))
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs)).contains("), retrying now"), "never 0 s")
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "x", retryAtMs: 0)).contains("retrying now"))
@@ -162,8 +181,8 @@ import Testing
     #expect(line(.connected).hasPrefix(" collector connected  backlog 120"))
     #expect(line(.authError("HTTP 401: check --token")).hasPrefix(" collector auth error: HTTP 401: check --token  backlog 120"))
     let lines = screen(forwarding(.connected), width: 120)
-    #expect(lines[1].hasPrefix(" logged 0  csv ok  bus drops 0  sent 900  outbox drops 0  rejected 0"))
-    #expect(lines[3].hasPrefix("  ID    NAME"))
+    #expect(lines[2].hasPrefix(" logged 0  csv ok  bus drops 0  sent 900  outbox drops 0  rejected 0"))
+    #expect(lines[4].hasPrefix("  ID    NAME"))
   }
 
   @Test func busDropsAndOutboxDropsHaveDifferentNames() {
@@ -173,9 +192,9 @@ import Testing
     model.forwarding?.dropped = 7
     model.forwarding?.quarantined = 4
     let buffer = render(model, width: 120)
-    #expect(buffer.lines[1].contains("bus drops 3  sent 900  outbox drops 7  rejected 4"))
-    let busDrops = buffer.lines[1].range(of: "bus drops")!.lowerBound.utf16Offset(in: buffer.lines[1])
-    #expect(buffer[busDrops + 2, 1].style == .fault)
+    #expect(buffer.lines[2].contains("bus drops 3  sent 900  outbox drops 7  rejected 4"))
+    let busDrops = buffer.lines[2].range(of: "bus drops")!.lowerBound.utf16Offset(in: buffer.lines[2])
+    #expect(buffer[busDrops + 2, 2].style == .fault)
   }
 
   @Test func csvAndOutboxErrorsAreShownWithWhatWaits() {
@@ -185,8 +204,8 @@ import Testing
     model.forwarding?.outboxError = "segment-0000000000000001.csv: No space left on device"
     model.forwarding?.waitingForOutbox = 42
     let lines = screen(model, width: 200)
-    #expect(lines[1].contains("csv error: logs/sensor_log.csv: No space left on device (12 waiting)"))
-    #expect(lines[2].hasPrefix(" collector config error: HTTP 400: <html>bad request</html>  backlog 120  outbox error: segment-0000000000000001.csv: No space left on device (42 waiting)"))
+    #expect(lines[2].contains("csv error: logs/sensor_log.csv: No space left on device (12 waiting)"))
+    #expect(lines[3].hasPrefix(" collector config error: HTTP 400: <html>bad request</html>  backlog 120  outbox error: segment-0000000000000001.csv: No space left on device (42 waiting)"))
   }
 
   @Test func injectedNetworkFaultsAreTaggedInTheHeader() {
@@ -294,16 +313,18 @@ import Testing
     model.devices[1].history = washer
     model.devices[2].history = history(Array(repeating: 55, count: 60))
     // 91 columns: a 60-column chart, one column a second.
+    // 91 columns: a 60-column chart, one column a second; on 24 rows each chart is 4 rows high.
     let lines = screen(model, width: 91)
-    #expect(lines[4].contains("max 1.50 kW · last 1 min"))
-    #expect(lines[6].contains("███" + String(repeating: "·", count: 17) + "███"), "a dropout is a gap after 3 s held: \(lines[6])")
-    #expect(lines[8].contains(String(repeating: "█", count: 60)), "own scale: the fridge fills its chart")
+    #expect(lines[5].contains("max 1.50 kW · last 1 min"))
+    #expect(lines[14].contains("███" + String(repeating: "·", count: 17) + "███"), "a dropout is a gap after 3 s held: \(lines[14])")
+    #expect((17...20).allSatisfy { lines[$0].contains(String(repeating: "█", count: 60)) }, "own scale: the fridge fills its chart")
     var view = DashboardViewState()
     view.chartScale = .shared
     let shared = screen(model, view: view, width: 91)
-    #expect(shared[1].contains("scale: shared"))
-    #expect(shared[8].contains(String(repeating: "▁", count: 60)), "shared: 55 W beside 1.5 kW is low")
-    #expect(shared[8].contains("max 55.0 W · shared, 1 min"))
-    #expect(shared[4].contains(String(repeating: "▁", count: 30) + String(repeating: "█", count: 30)))
+    #expect(shared[2].contains("scale: shared"))
+    #expect(shared[20].contains(String(repeating: "▁", count: 60)), "shared: 55 W beside 1.5 kW is low")
+    #expect(shared[17].contains("max 55.0 W · shared, 1 min"))
+    #expect(shared[8].contains(String(repeating: "▁", count: 30) + String(repeating: "█", count: 30)))
+    #expect(shared[5].contains(String(repeating: " ", count: 30) + String(repeating: "█", count: 30)))
   }
 }

@@ -34,7 +34,7 @@ import Testing
       let lines = terminal.screen
       #expect(lines[0].contains("12:02:03 UTC  up 00:03  RUNNING"))
       // 9 readings so far; the log is flushed every 500 ms, so it trails by less than a second.
-      let logged = Int(lines[1].split(separator: " ")[1]) ?? -1
+      let logged = Int(lines[2].split(separator: " ")[1]) ?? -1
       #expect((6...9).contains(logged))
       for id in ["AC001", "WM002", "FR003"] {
         #expect(lines.contains { $0.contains(id) && $0.contains(" OK") })
@@ -103,7 +103,7 @@ import Testing
       await advance(clock, by: .milliseconds(100), step: .milliseconds(100), sleepers: runtime.clockLoops + 1)
       #expect(terminal.screen.count == 30)
       #expect(terminal.screen[0].unicodeScalars.count == 100)
-      #expect(terminal.screen[2].contains("MIN all"))
+      #expect(terminal.screen[3].contains("MIN all"))
     }
   }
 

@@ -4,10 +4,13 @@ import Foundation
 /// at local midnight and has 23, 24 or 25 hours. Files and APIs stay in UTC.
 public struct LocalCalendar: Sendable {
   public let timeZone: TimeZone
+  /// The name it was made from (`UTC` stays `UTC`, where Foundation may say `GMT`).
+  public let identifier: String
 
   public init?(identifier: String) {
     guard let zone = TimeZone(identifier: identifier) else { return nil }
     timeZone = zone
+    self.identifier = identifier
   }
 
   public static let utc = LocalCalendar(identifier: "UTC")!
@@ -19,8 +22,6 @@ public struct LocalCalendar: Sendable {
     }
     return LocalCalendar(identifier: TimeZone.current.identifier) ?? .utc
   }
-
-  public var identifier: String { timeZone.identifier }
 
   /// Milliseconds to add to UTC for local time at `utcMs`.
   @inline(__always)
@@ -64,6 +65,7 @@ public struct LocalCalendar: Sendable {
 
   /// `UTC`, `GMT`, `BST`, `EST`…: the zone's short name at `utcMs`, for the clock on screen.
   public func abbreviation(at utcMs: Int64) -> String {
-    timeZone.abbreviation(for: Date(timeIntervalSince1970: Double(utcMs) / 1000)) ?? identifier
+    if identifier == "UTC" { return "UTC" }
+    return timeZone.abbreviation(for: Date(timeIntervalSince1970: Double(utcMs) / 1000)) ?? identifier
   }
 }

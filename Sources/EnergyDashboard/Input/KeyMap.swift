@@ -16,7 +16,7 @@ public enum KeyMap {
     }
     if state.showHelp {
       switch key {
-      case .escape, .character("?"), .character("h"):
+      case .escape, .character("?"):
         state.showHelp = false
         state.helpScroll = 0
       case .up, .character("k"):
@@ -28,7 +28,32 @@ public enum KeyMap {
       }
       return nil
     }
+    if state.showDetail {
+      switch key {
+      case .escape, .enter:
+        state.showDetail = false
+        return nil
+      case .character("+"), .character("="):
+        state.detailWindow = state.detailWindow.zoomedIn
+        return nil
+      case .character("-"), .character("_"):
+        state.detailWindow = state.detailWindow.zoomedOut
+        return nil
+      default:
+        break
+      }
+    }
     switch key {
+    case .enter:
+      if !devices.isEmpty {
+        state.showDetail = true
+        state.showHourly = false
+      }
+    case .character("h"):
+      state.showHourly.toggle()
+      if state.showHourly { state.showDetail = false }
+    case .character("a"):
+      state.showAlerts.toggle()
     case .character("p"):
       return .togglePause
     case .character(" "):
@@ -48,10 +73,16 @@ public enum KeyMap {
       state.showTasks.toggle()
     case .character("e"):
       return .export
-    case .character("?"), .character("h"):
+    case .character("?"):
       state.showHelp = true
     case .escape:
-      state.message = nil
+      if state.showHourly {
+        state.showHourly = false
+      } else if state.showAlerts {
+        state.showAlerts = false
+      } else {
+        state.message = nil
+      }
     default:
       break
     }
@@ -107,12 +138,16 @@ public enum KeyMap {
     ("space", "freeze / unfreeze the display (data keeps flowing)"),
     ("f", "faults: the selected device's, and the network links'"),
     ("↑ ↓  k j", "select a device (scroll this help)"),
+    ("enter", "the selected device full-size: chart with axes, min/avg/max"),
+    ("+ -", "in the device view: zoom (1 min, 15 min, 1 h, 24 h)"),
+    ("h", "kWh per hour, today beside yesterday"),
+    ("a", "show / hide the alerts panel"),
     ("w", "statistics window: since start / last 60 s"),
     ("s", "chart scale: each chart its own / shared by all"),
     ("t", "show / hide the tasks panel"),
     ("e", "export a CSV snapshot of this session"),
     ("?", "show / hide this help"),
-    ("esc", "close a menu or dismiss the message"),
+    ("esc", "close a view, a panel or a menu; dismiss the message"),
     ("q  Ctrl-C", "quit: CSV flushed, outbox sent for up to 2 s"),
   ]
 }

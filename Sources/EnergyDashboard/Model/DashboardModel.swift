@@ -18,6 +18,18 @@ public struct DashboardModel: Sendable {
   public var forwarding: ForwarderStatus?
   /// MQTT publishing health; nil without `--mqtt`.
   public var broker: ForwarderStatus?
+  /// Today, yesterday, this month and the projection; costs are nil without a tariff.
+  public var energy: EnergyTotals = .empty
+  /// Where clocks on screen are read: the tariff's zone, else the system's.
+  public var calendar: LocalCalendar = .utc
+  public var hourly = HourlyEnergy()
+  /// Alerts firing now, oldest first, and the latest events, newest last.
+  public var activeAlerts: [AlertEvent] = []
+  public var recentAlerts: [AlertEvent] = []
+  /// Whether any alert rule is loaded (the panel says so when not).
+  public var alertRules = 0
+  /// The device the detail view shows, with its longer history.
+  public var detail: DeviceDetail?
 
   public init(
     nowMs: Int64, uptime: Duration = .zero, paused: Bool = false, devices: [DeviceRow],
@@ -41,4 +53,6 @@ public struct DashboardModel: Sendable {
   /// Sum of the latest power of the devices heard now, in watts: an OFFLINE device is left out.
   public var totalPower: Double { devices.reduce(0) { $0 + ($1.isReporting ? $1.current ?? 0 : 0) } }
   public var totalKWh: Double { devices.reduce(0) { $0 + $1.sinceStartKWh } }
+  /// Cost columns are shown only with a tariff.
+  public var hasTariff: Bool { energy.currency != nil }
 }

@@ -15,6 +15,13 @@ public struct DashboardViewState: Equatable, Sendable {
   public var faultMenuCursor: Int?
   /// At most two lines (split at `\n`): a long path goes on a line of its own.
   public var message: String?
+  /// `Enter`: the selected device full-size, over `detailWindow`.
+  public var showDetail = false
+  public var detailWindow: DetailWindow = .fifteenMinutes
+  /// `h`: kWh per hour, today beside yesterday.
+  public var showHourly = false
+  /// `a`: the alerts panel.
+  public var showAlerts = false
 
   public init() {}
 

@@ -17,6 +17,10 @@ public struct DeviceRow: Sendable {
   public var isReal = false
   /// Messages from its topic that could not be read as a power value.
   public var unreadable = 0
+  /// Since local midnight (rebuilt from the log on start).
+  public var todayKWh = 0.0
+  /// Today's energy at the tariff's prices; nil without a tariff.
+  public var todayCost: Double?
 
   public init(
     id: DeviceID, name: String, status: DeviceStatus, current: Double?,

@@ -1,6 +1,6 @@
 /// A column of the device table. Narrow terminals drop columns in `dropOrder` until the rest fit.
 public enum DeviceColumn: CaseIterable, Sendable {
-  case id, name, now, avg, min, max, used, status
+  case id, name, now, avg, min, max, used, today, cost, status
 
   /// The statistics columns name their window (`AVG all`, `USED 60s`); every value carries its
   /// own unit, so titles need none.
@@ -13,6 +13,8 @@ public enum DeviceColumn: CaseIterable, Sendable {
     case .min: "MIN " + window.shortLabel
     case .max: "MAX " + window.shortLabel
     case .used: "USED " + window.shortLabel
+    case .today: "TODAY"
+    case .cost: "COST"
     case .status: "STATUS"
     }
   }
@@ -23,7 +25,7 @@ public enum DeviceColumn: CaseIterable, Sendable {
     case .id: 5
     case .name: 15
     case .now, .avg, .min, .max: 7
-    case .used: 8
+    case .used, .today, .cost: 8
     case .status: 15
     }
   }
@@ -31,11 +33,12 @@ public enum DeviceColumn: CaseIterable, Sendable {
   public var isNumeric: Bool { ![.id, .name, .status].contains(self) }
 
   /// Least important first.
-  public static let dropOrder: [DeviceColumn] = [.min, .max, .name, .used, .avg, .status]
+  public static let dropOrder: [DeviceColumn] = [.used, .min, .max, .name, .avg, .cost, .today, .status]
 
-  /// The columns that fit in `width` (with one space between), in display order.
-  public static func fitting(width: Int) -> [DeviceColumn] {
-    var columns = allCases
+  /// The columns that fit in `width` (with one space between), in display order; `COST` only
+  /// with a tariff.
+  public static func fitting(width: Int, withCost: Bool = false) -> [DeviceColumn] {
+    var columns = allCases.filter { withCost || $0 != .cost }
     func needed() -> Int { columns.reduce(0) { $0 + $1.width } + columns.count - 1 }
     for column in dropOrder where needed() > width {
       columns.removeAll { $0 == column }

@@ -11,6 +11,8 @@ public struct DeviceTable {
   public var nowMs: Int64
   /// Paused: the NOW figures are the last ones heard, drawn dim.
   public var paused: Bool
+  /// The tariff's currency: the COST column is shown with one.
+  public var currency: String?
 
   public init(
     devices: [DeviceRow], selected: Int, window: StatsWindow, chartScale: ChartScale = .own,
@@ -26,12 +28,21 @@ public struct DeviceTable {
 
   static let marginWidth = 2
 
-  /// How many devices fit in `height` rows under the column header.
+  /// How many devices fit in `height` rows under the column header, two rows each.
   public static func capacity(height: Int) -> Int { max(0, (height - 1) / 2) }
+
+  /// Rows of chart per device, and whether a blank row follows it: with room, charts grow (up
+  /// to eight rows) instead of leaving the screen's lower part empty.
+  public static func layout(height: Int, devices: Int) -> (chartRows: Int, spacer: Bool) {
+    let each = min(10, max(0, height - 1) / max(1, devices))
+    if each >= 5 { return (each - 2, true) }
+    if each >= 3 { return (each - 1, false) }
+    return (1, false)
+  }
 
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     guard area.height >= 1, area.width > Self.marginWidth else { return }
-    let columns = DeviceColumn.fitting(width: area.width - Self.marginWidth)
+    let columns = DeviceColumn.fitting(width: area.width - Self.marginWidth, withCost: currency != nil)
     buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), with: Cell(" ", style: .columnHeader))
     var x = area.x + Self.marginWidth
     for column in columns {
@@ -45,7 +56,9 @@ public struct DeviceTable {
     }
 
     // When not every device fits, the last row says how many more there are.
-    var capacity = Self.capacity(height: area.height)
+    let (chartRows, spacer) = Self.layout(height: area.height, devices: devices.count)
+    let rowsEach = 1 + chartRows + (spacer ? 1 : 0)
+    var capacity = max(0, (area.height - 1) / rowsEach)
     if devices.count > capacity { capacity = Self.capacity(height: area.height - 1) }
     guard capacity > 0, !devices.isEmpty else { return }
     let first = max(0, min(selected - capacity + 1, devices.count - capacity))
@@ -64,12 +77,18 @@ public struct DeviceTable {
     let sharedTop = chartScale == .shared ? (first..<last).compactMap { chart($0).peak }.max() : nil
 
     for (slot, index) in (first..<last).enumerated() {
-      let y = area.y + 1 + slot * 2
+      let y = area.y + 1 + slot * rowsEach
       renderRow(devices[index], selected: index == selected, columns: columns, into: &buffer, x: area.x, y: y, width: area.width)
       guard y + 1 < area.maxY, chartArea > 0 else { continue }
       var sparkline = chart(index)
       sparkline.top = sharedTop
-      sparkline.render(into: &buffer, area: Rect(x: area.x + Self.marginWidth, y: y + 1, width: chartArea, height: 1))
+      let rows = min(chartRows, area.maxY - y - 1)
+      let chartRect = Rect(x: area.x + Self.marginWidth, y: y + 1, width: chartArea, height: rows)
+      if rows > 1 {
+        BarChart(points: sparkline.points, top: sharedTop ?? sparkline.peak ?? 0).render(into: &buffer, area: chartRect)
+      } else {
+        sparkline.render(into: &buffer, area: chartRect)
+      }
       let label = sparkline.label(compact: labelWidth < 20)
       buffer.write(label, x: area.maxX - labelWidth, y: y + 1, style: .dim, maxWidth: labelWidth)
     }
@@ -121,6 +140,15 @@ public struct DeviceTable {
       case .min: figure(kind.width, style, power(stats.minimum))
       case .max: figure(kind.width, style, power(stats.maximum))
       case .used: figure(kind.width, style) { Units.appendEnergy(kwh, to: &$0) }
+      case .today: figure(kind.width, style) { Units.appendEnergy(row.todayKWh, to: &$0) }
+      case .cost:
+        if let cost = row.todayCost, let currency {
+          let text = Money.format(cost, currency: currency)
+          let start = column + max(0, kind.width - text.unicodeScalars.count)
+          buffer.write(text, x: start, y: y, style: style, maxWidth: kind.width)
+        } else {
+          buffer.put("–", x: column + kind.width - 1, y: y, style: style)
+        }
       case .status:
         let label = row.status.label
         let written = buffer.write(label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)

@@ -5,15 +5,16 @@ public struct FooterBar {
 
   /// In display order, with the order they are given up (higher goes first).
   static let keys: [(key: String, action: String, dropRank: Int)] = [
-    ("q", "quit", 0), ("p", "pause", 1), ("space", "freeze", 5), ("f", "faults", 2), ("↑↓", "select", 8),
-    ("w", "window", 4), ("s", "scale", 6), ("t", "tasks", 7), ("e", "export", 3), ("?", "help", 0),
+    ("q", "quit", 0), ("p", "pause", 1), ("space", "freeze", 7), ("f", "faults", 2), ("↑↓", "select", 10),
+    ("⏎", "detail", 3), ("h", "hours", 5), ("a", "alerts", 6), ("w", "window", 8), ("s", "scale", 9),
+    ("t", "tasks", 10), ("e", "export", 4), ("?", "help", 0),
   ]
 
   /// The entries shown in `width` columns.
   static func fitting(width: Int) -> [(key: String, action: String, dropRank: Int)] {
     var shown = keys
     func needed() -> Int { 1 + shown.reduce(0) { $0 + $1.key.unicodeScalars.count + $1.action.count + 2 } }
-    for rank in stride(from: 8, through: 1, by: -1) where needed() > width {
+    for rank in stride(from: 10, through: 1, by: -1) where needed() > width {
       shown.removeAll { $0.dropRank == rank }
     }
     return shown

@@ -13,8 +13,8 @@ public struct HeaderBar {
     self.view = view
   }
 
-  /// Two lines, and one per link that is on.
-  public var height: Int { 2 + (model.forwarding == nil ? 0 : 1) + (model.broker == nil ? 0 : 1) }
+  /// Three lines, and one per link that is on.
+  public var height: Int { 3 + (model.forwarding == nil ? 0 : 1) + (model.broker == nil ? 0 : 1) }
 
   public var runState: String {
     var states: [String] = [model.paused ? "PAUSED" : "RUNNING"]
@@ -36,8 +36,10 @@ public struct HeaderBar {
     guard area.height >= 1 else { return }
     renderTitleLine(into: &buffer, area: area)
     guard area.height >= 2 else { return }
-    renderLogLine(into: &buffer, x: area.x, y: area.y + 1, maxX: area.maxX)
-    var y = area.y + 2
+    renderEnergyLine(into: &buffer, x: area.x, y: area.y + 1, maxX: area.maxX)
+    guard area.height >= 3 else { return }
+    renderLogLine(into: &buffer, x: area.x, y: area.y + 2, maxX: area.maxX)
+    var y = area.y + 3
     for (label, status) in [("collector", model.forwarding), ("broker", model.broker)] {
       guard let status, y < area.maxY else { continue }
       LinkLine(label: label, status: status, nowMs: model.nowMs)
@@ -54,7 +56,7 @@ public struct HeaderBar {
     let total = "total \(Units.power(model.totalPower))"
     let energy = " · \(Units.energy(model.totalKWh)) since start"
     let name = "energymon  "
-    let clock = "\(Timestamp.timeOfDay(model.nowMs)) UTC  "
+    let clock = "\(model.calendar.timeOfDay(model.nowMs, seconds: true)) \(model.calendar.abbreviation(at: model.nowMs))  "
     let uptime = "up \(Self.uptime(model.uptime))  "
     let tags = faultTags.map { " \($0) " }
     func width(_ parts: [String]) -> Int { parts.reduce(0) { $0 + $1.unicodeScalars.count } }
@@ -86,6 +88,31 @@ public struct HeaderBar {
     let written = buffer.write(total, x: start, y: y, style: model.paused ? .titleDim : .title, maxWidth: area.maxX - start)
     if showEnergy {
       buffer.write(energy, x: start + written, y: y, style: .title, maxWidth: area.maxX - start - written)
+    }
+  }
+
+  static let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+  ]
+
+  /// ` today 3.42 kWh £0.96  yesterday 12.1 kWh £3.40  November 98.2 kWh £27.40 → 140 kWh £112.30`:
+  /// local days; the arrow is the month's projection. Costs only with a tariff.
+  private func renderEnergyLine(into buffer: inout ScreenBuffer, x start: Int, y: Int, maxX: Int) {
+    let energy = model.energy
+    func figure(_ figure: EnergyTotals.Figure) -> String {
+      let kwh = Units.energy(figure.kilowattHours)
+      guard let cost = figure.cost, let currency = energy.currency else { return kwh }
+      return "\(kwh) \(Money.format(cost, currency: currency))"
+    }
+    let month = Self.monthNames[model.calendar.day(containing: model.nowMs).civil.month - 1]
+    var x = start
+    for (label, text, style) in [
+      (" today ", figure(energy.today), CellStyle.plain), ("  yesterday ", figure(energy.yesterday), .plain),
+      ("  \(month) ", figure(energy.month), .plain), (" → ", figure(energy.projectedMonth) + " projected", .dim),
+    ] {
+      x += buffer.write(label, x: x, y: y, style: .dim, maxWidth: maxX - x)
+      x += buffer.write(text, x: x, y: y, style: style, maxWidth: maxX - x)
     }
   }
 

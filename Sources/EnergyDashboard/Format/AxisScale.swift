@@ -1,0 +1,51 @@
+import EnergyCore
+import Foundation
+
+/// Round numbers for a chart's axis: a top of 1, 2, 2.5 or 5 times a power of ten at or above
+/// the highest value, cut into a few equal steps, so ticks read `0 W 500 W 1000 W 1500 W`.
+public struct AxisScale: Equatable, Sendable {
+  public var top: Double
+  public var step: Double
+
+  public init(top: Double, step: Double) {
+    self.top = top
+    self.step = step
+  }
+
+  /// A scale for values up to `maximum` with about `ticks` steps (at least one).
+  public init(maximum: Double, ticks: Int) {
+    let wanted = max(1, ticks)
+    let value = maximum.isFinite && maximum > 0 ? maximum : 1
+    let raw = value / Double(wanted)
+    let magnitude = pow(10, floor(log10(raw)))
+    let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 * Double(wanted) >= value } ?? 10 * magnitude
+    self.step = step
+    self.top = (value / step).rounded(.up) * step
+  }
+
+  /// 0, step, 2·step … top.
+  public var ticks: [Double] {
+    let count = Int((top / step).rounded())
+    return (0...max(1, count)).map { Double($0) * step }
+  }
+
+  /// `0 W`, `500 W`, `1500 W`, `12 kW`, `12.5 kW`: watts below 10 kW, kilowatts from there.
+  public static func powerLabel(_ watts: Double) -> String {
+    if watts >= 10_000 {
+      let kilowatts = watts / 1000
+      return FixedPoint.string(kilowatts, decimals: kilowatts == kilowatts.rounded() ? 0 : 1) + " kW"
+    }
+    return FixedPoint.string(watts, decimals: watts == watts.rounded() ? 0 : 1) + " W"
+  }
+
+  /// `0`, `0.25`, `1.5` kWh.
+  public static func energyLabel(_ kilowattHours: Double) -> String {
+    for decimals in 0...3 {
+      let scale = pow(10, Double(decimals))
+      if abs((kilowattHours * scale).rounded() - kilowattHours * scale) < 1e-6 {
+        return FixedPoint.string(kilowattHours, decimals: decimals)
+      }
+    }
+    return FixedPoint.string(kilowattHours, decimals: 3)
+  }
+}
