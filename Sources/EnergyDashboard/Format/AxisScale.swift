@@ -38,14 +38,16 @@ public struct AxisScale: Equatable, Sendable {
     return FixedPoint.string(watts, decimals: watts == watts.rounded() ? 0 : 1) + " W"
   }
 
-  /// `0`, `0.25`, `1.5` kWh.
-  public static func energyLabel(_ kilowattHours: Double) -> String {
-    for decimals in 0...3 {
+  /// Labels for an energy axis: Wh while the top is under 1 kWh (`0 Wh`, `2.5 Wh`, `500 Wh`),
+  /// else kWh (`0 kWh`, `0.5 kWh`, `1.5 kWh`), with the decimals the step needs.
+  public var energyLabels: (Double) -> String {
+    let inWattHours = top < 1
+    let unit = inWattHours ? 1000.0 : 1
+    let step = self.step * unit
+    let decimals = (0...4).first { decimals in
       let scale = pow(10, Double(decimals))
-      if abs((kilowattHours * scale).rounded() - kilowattHours * scale) < 1e-6 {
-        return FixedPoint.string(kilowattHours, decimals: decimals)
-      }
-    }
-    return FixedPoint.string(kilowattHours, decimals: 3)
+      return abs((step * scale).rounded() - step * scale) < 1e-6
+    } ?? 4
+    return { value in FixedPoint.string(value * unit, decimals: decimals) + (inWattHours ? " Wh" : " kWh") }
   }
 }

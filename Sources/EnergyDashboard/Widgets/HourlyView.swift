@@ -12,7 +12,7 @@ public struct HourlyView {
     self.totals = totals
   }
 
-  static let axisWidth = 8
+  static let axisWidth = 10
 
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     guard area.height >= 6, area.width >= 40, !hourly.labels.isEmpty else {
@@ -21,7 +21,7 @@ public struct HourlyView {
     }
     let hours = max(hourly.today.count, hourly.yesterday.count)
     var x = area.x + 1
-    x += buffer.write("kWh per hour", x: x, y: area.y, style: .columnHeader)
+    x += buffer.write("energy per hour", x: x, y: area.y, style: .columnHeader)
     x += buffer.write("  today ", x: x, y: area.y, style: .plain)
     x += buffer.write("█", x: x, y: area.y, style: .spark)
     x += buffer.write(" \(figure(totals.today))  yesterday ", x: x, y: area.y, maxWidth: area.maxX - x)
@@ -34,7 +34,7 @@ public struct HourlyView {
     let perHour = max(2, min(5, available / max(1, hours)))
     let peak = (hourly.today + hourly.yesterday).max() ?? 0
     let scale = AxisScale(maximum: peak, ticks: max(1, min(5, chartHeight / 2)))
-    ValueAxis(scale: scale, label: AxisScale.energyLabel)
+    ValueAxis(scale: scale, label: scale.energyLabels)
       .render(into: &buffer, area: Rect(x: area.x, y: chartTop, width: Self.axisWidth, height: chartHeight))
     let left = area.x + Self.axisWidth
     buffer.put("└", x: left - 1, y: chartTop + chartHeight, style: .dim)

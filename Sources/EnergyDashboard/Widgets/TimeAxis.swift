@@ -48,9 +48,11 @@ public struct TimeAxis {
     for tick in ticks(width: area.width) {
       let x = area.x + tick.column
       buffer.put("┬", x: x, y: area.y, style: .dim)
-      guard area.height >= 2, x >= freeFrom, x + tick.label.count <= area.maxX else { continue }
-      buffer.write(tick.label, x: x, y: area.y + 1, style: .dim)
-      freeFrom = x + tick.label.count + 1
+      // A label starts under its tick; the last one moves left to stay on screen.
+      let start = min(x, area.maxX - tick.label.count)
+      guard area.height >= 2, start >= freeFrom else { continue }
+      buffer.write(tick.label, x: start, y: area.y + 1, style: .dim)
+      freeFrom = start + tick.label.count + 1
     }
   }
 }
