@@ -95,7 +95,11 @@ let package = Package(
     .testTarget(
       name: "EnergyDashboardTests", dependencies: ["EnergyDashboard"]),
     .testTarget(
-      name: "EnergyMonitorTests", dependencies: ["EnergyMonitor", "EnergyTestSupport", "MQTT"]),
+      name: "EnergyMonitorTests",
+      dependencies: [
+        "EnergyMonitor", "EnergyTestSupport", "MQTT", "EnergyCollector",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyCore", "EnergyTestSupport"]),
     .executableTarget(

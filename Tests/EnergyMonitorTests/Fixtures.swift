@@ -47,7 +47,9 @@ final class TestTerminal: TerminalBackend, Sendable {
 let sessionStart: Int64 = 1_744_286_520_000
 
 func makeRuntime(folder: TemporaryFolder, clock: ManualClock, seed: UInt64 = 7) -> MonitorRuntime<ManualClock> {
-  let configuration = MonitorConfiguration(dataDirectory: folder.path, catalog: .defaults, seed: seed)
+  var configuration = MonitorConfiguration(dataDirectory: folder.path, catalog: .defaults, seed: seed)
+  // Clocks on screen in UTC whatever the machine's zone.
+  configuration.calendar = .utc
   return MonitorRuntime(configuration: configuration, clock: clock, startEpochMs: sessionStart)
 }
 
