@@ -11,7 +11,7 @@ public func buildCollectorRouter(
   router.add(middleware: AccessMiddleware(policy: access))
   router.add(middleware: MethodMiddleware())
   IngestController<BasicRequestContext>(store: store).addRoutes(to: router)
-  QueryController<BasicRequestContext>(store: store, tariff: tariff).addRoutes(to: router)
+  QueryController<BasicRequestContext>(store: store, tariff: tariff, token: access.token).addRoutes(to: router)
   return router
 }
 

@@ -21,7 +21,7 @@ struct EnergyQuery {
     }
     period = .day
     if let raw = value("period") {
-      guard let chosen = EnergyPeriod(rawValue: raw) else { throw IngestError("expected hour, day, week or month", field: "period") }
+      guard let chosen = EnergyPeriod(rawValue: raw) else { throw IngestError("expected quarter, hour, day, week or month", field: "period") }
       period = chosen
     }
     calendar = tariff?.calendar ?? .utc
@@ -40,7 +40,7 @@ struct EnergyQuery {
     last = try day("to") ?? today
     let defaultFirst: LocalDay =
       switch period {
-      case .hour: last
+      case .quarter, .hour: last
       case .day: LocalDay(index: last.index - 29)
       case .week: LocalDay(index: last.weekStart.index - 7 * 11)
       case .month: (0..<11).reduce(last.monthStart) { month, _ in month.previous.monthStart }

@@ -65,9 +65,9 @@ enum EnergyReport {
     switch query.period {
     case .day, .week: return day.description
     case .month: return String(day.description.prefix(7))
-    case .hour:
+    case .quarter, .hour:
       let time = calendar.timeOfDay(bucket.startMs)
-      let repeated = calendar.timeOfDay(bucket.startMs - 3_600_000) == time
+      let repeated = calendar.timeOfDay(bucket.startMs - 3_600_000) == time && calendar.day(containing: bucket.startMs - 3_600_000) == day
       return "\(day) \(time)" + (repeated ? " (2)" : "")
     }
   }

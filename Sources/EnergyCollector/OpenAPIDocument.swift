@@ -105,7 +105,7 @@ paths:
         '421': {$ref: '#/components/responses/Error'}
   /api/energy:
     get:
-      summary: Energy (kWh) and, with a tariff, cost per local hour, day, week or month, from rollups kept on insert.
+      summary: Energy (kWh) and, with a tariff, cost per local quarter hour, hour, day, week or month, from rollups kept on insert.
       description: >-
         Buckets start at local midnight (or the local hour, Monday, first of the month) in `tz`, so a
         day the clocks change holds 23 or 25 hours. Energy is the trapezoid integral of each
@@ -121,14 +121,14 @@ paths:
         - $ref: '#/components/parameters/DeviceID'
         - name: period
           in: query
-          description: Bucket size; empty means day.
+          description: Bucket size (quarter is 15 minutes); empty means day.
           allowEmptyValue: true
-          schema: {type: string, enum: [hour, day, week, month, '']}
+          schema: {type: string, enum: [quarter, hour, day, week, month, '']}
         - name: from
           in: query
           description: >-
-            First local date (YYYY-MM-DD, included). Empty means, before `to`, 0 days (hour), 29 days
-            (day), 11 weeks (week) or 11 months (month).
+            First local date (YYYY-MM-DD, included). Empty means, before `to`, 0 days (quarter, hour),
+            29 days (day), 11 weeks (week) or 11 months (month).
           allowEmptyValue: true
           schema: {type: string, pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$'}
         - name: to
@@ -151,7 +151,7 @@ paths:
                 required: [device_id, period, tz, from, to, buckets, total]
                 properties:
                   device_id: {type: string, nullable: true}
-                  period: {type: string, enum: [hour, day, week, month]}
+                  period: {type: string, enum: [quarter, hour, day, week, month]}
                   tz: {type: string}
                   from: {type: string, format: date}
                   to: {type: string, format: date}
@@ -214,7 +214,7 @@ paths:
         '421': {$ref: '#/components/responses/Error'}
   /dashboard:
     get:
-      summary: Self-contained HTML page with statistics and charts, refreshing every 3 s.
+      summary: Self-contained HTML page; its statistics table and 30 days of daily energy are in the HTML (without a token, or with one given), its script refreshes them every 5 s and draws the power chart.
       responses:
         '200':
           description: HTML.

@@ -7,13 +7,19 @@ import Synchronization
 public struct QueryController<Context: RequestContext>: Sendable {
   let store: any ReadingStore
   let tariff: Tariff?
+  /// With a token, `/dashboard` holds readings only for a request that carries it.
+  let token: BearerToken?
   /// Wall-clock time, for "today" when a request does not say.
   let now: @Sendable () -> Int64
   private let renderedStats = RenderedStats()
 
-  public init(store: any ReadingStore, tariff: Tariff? = nil, now: @escaping @Sendable () -> Int64 = currentEpochMs) {
+  public init(
+    store: any ReadingStore, tariff: Tariff? = nil, token: BearerToken? = nil,
+    now: @escaping @Sendable () -> Int64 = currentEpochMs
+  ) {
     self.store = store
     self.tariff = tariff
+    self.token = token
     self.now = now
   }
 
@@ -32,11 +38,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
     router.get("/") { _, _ in
       Response(status: .found, headers: [.location: "/dashboard"])
     }
-    router.get("/dashboard") { _, _ in
-      Response(
-        status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-        body: ResponseBody(byteBuffer: ByteBuffer(string: DashboardPage.html)))
-    }
+    router.get("/dashboard") { request, _ in try await self.dashboard(request) }
   }
 
   func stats() async throws -> Response {
@@ -70,6 +72,25 @@ public struct QueryController<Context: RequestContext>: Sendable {
     return json.bytes
   }
 
+  /// The page with its table and the last 30 days' bars filled in (when the request may see them).
+  func dashboard(_ request: Request) async throws -> Response {
+    let visible = token.map { $0.accepts(authorization: request.headers[.authorization]) } ?? true
+    let nowMs = now()
+    let calendar = tariff?.calendar ?? .utc
+    var page = DashboardPage(aggregates: nil, days: [], tariff: tariff, calendar: calendar, nowMs: nowMs)
+    if visible {
+      page.aggregates = try await store.aggregates()
+      let today = calendar.day(containing: nowMs)
+      let boundaries = EnergyPeriod.day.boundaries(from: LocalDay(index: today.index - 29), through: today, calendar: calendar)
+      let slots = QuarterHour(containing: boundaries[0]).index..<QuarterHour(containing: boundaries[boundaries.count - 1]).index
+      let quarters = try await store.quarters(deviceID: nil, slots: slots) ?? []
+      page.days = EnergyBucket.make(boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: true)
+    }
+    return Response(
+      status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+      body: ResponseBody(byteBuffer: ByteBuffer(string: page.html())))
+  }
+
   /// Buckets of kWh (and cost, with a tariff) aligned to local time, from the quarter-hour rollups.
   func energy(_ request: Request) async throws -> Response {
     let query: EnergyQuery
@@ -84,7 +105,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
       return .json(IngestError(status: 404, "no readings from this device", field: "device_id").json, status: .notFound)
     }
     let buckets = EnergyBucket.make(
-      boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: query.deviceID == nil && query.period != .hour)
+      boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: query.deviceID == nil && query.period != .hour && query.period != .quarter)
     return .json(EnergyReport.json(query, buckets: buckets, tariff: tariff), status: .ok)
   }
 

@@ -1,6 +1,6 @@
-/// The size of a bucket of energy: local hours, days, weeks (from Monday) or months.
+/// The size of a bucket of energy: local quarter hours, hours, days, weeks (from Monday) or months.
 public enum EnergyPeriod: String, CaseIterable, Sendable {
-  case hour, day, week, month
+  case quarter, hour, day, week, month
 
   /// Where each bucket starts (UTC ms) from the first local day through the last, plus where the
   /// last one ends. Boundaries are local: a daylight-saving day has 23 or 25 hour buckets, and its
@@ -8,7 +8,7 @@ public enum EnergyPeriod: String, CaseIterable, Sendable {
   public func boundaries(from first: LocalDay, through last: LocalDay, calendar: LocalCalendar) -> [Int64] {
     var starts: [LocalDay] = []
     switch self {
-    case .hour, .day:
+    case .quarter, .hour, .day:
       starts = (first.index...max(first.index, last.index)).map(LocalDay.init(index:))
     case .week:
       var day = first.weekStart
@@ -25,16 +25,17 @@ public enum EnergyPeriod: String, CaseIterable, Sendable {
     }
     let end: LocalDay =
       switch self {
-      case .hour, .day: LocalDay(index: max(first.index, last.index) + 1)
+      case .quarter, .hour, .day: LocalDay(index: max(first.index, last.index) + 1)
       case .week: LocalDay(index: (starts.last ?? first).index + 7)
       case .month: (starts.last ?? first).nextMonthStart
       }
     var boundaries: [Int64] = []
     for day in starts {
       let start = calendar.start(of: day)
-      if self == .hour {
-        let hours = calendar.hours(in: day)
-        for hour in 0..<hours { boundaries.append(start + Int64(hour) * 3_600_000) }
+      if self == .hour || self == .quarter {
+        let step = self == .hour ? 3_600_000 : QuarterHour.milliseconds
+        let count = Int((calendar.start(of: day.next) - start) / step)
+        for index in 0..<count { boundaries.append(start + Int64(index) * step) }
       } else {
         boundaries.append(start)
       }
@@ -47,6 +48,7 @@ public enum EnergyPeriod: String, CaseIterable, Sendable {
   public func bucketCount(from first: LocalDay, through last: LocalDay) -> Int {
     let days = max(0, last.index - first.index) + 1
     switch self {
+    case .quarter: return days * 96
     case .hour: return days * 24
     case .day: return days
     case .week: return days / 7 + 2

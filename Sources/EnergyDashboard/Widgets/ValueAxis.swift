@@ -1,3 +1,5 @@
+import EnergyCore
+
 /// The labelled vertical axis left of a chart: round ticks (`AxisScale`) right-aligned in a
 /// column, each on the row whose top edge is its value, with `┤` there and `│` between.
 public struct ValueAxis {

@@ -1,8 +1,6 @@
-import EnergyCore
-
 /// Amounts of money as people read them: `£0.96`, `€12.40`, `$3.10`, `CHF 1.20`.
 public enum Money {
-  static let symbols = ["GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"]
+  public static let symbols = ["GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"]
 
   public static func format(_ amount: Double, currency: String) -> String {
     guard amount.isFinite else { return "?" }

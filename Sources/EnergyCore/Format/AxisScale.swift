@@ -1,4 +1,3 @@
-import EnergyCore
 import Foundation
 
 /// Round numbers for a chart's axis: a top of 1, 2, 2.5 or 5 times a power of ten at or above
