@@ -18,7 +18,7 @@ public struct DeviceStatistics: Sendable {
     self.energy = EnergyIntegrator()
     self.window = SlidingWindowStats(seconds: windowSeconds)
     self.history = PowerHistory(gapLimitMs: silenceLimitMs)
-    self.trend = PowerTrend(gapLimitMs: max(silenceLimitMs, 60_001))
+    self.trend = PowerTrend(gapLimitMs: silenceLimitMs)
   }
 
   @inline(__always)

@@ -69,7 +69,8 @@ public struct PowerTrend: Sendable {
   public func tier(spanMs: Int64) -> Tier { spanMs <= hour.spanMs ? hour : day }
 
   /// One point per column over the `spanMs` up to `nowMs`: the peak of the buckets in the column;
-  /// an empty column holds the last value while it is within the gap limit, else is a gap.
+  /// an empty column holds the last value while it is within the gap limit (or one bucket, for a
+  /// device slower than the buckets), else is a gap.
   public func points(columns: Int, spanMs: Int64, nowMs: Int64) -> [ChartPoint] {
     let tier = tier(spanMs: spanMs)
     let last = tier.index(nowMs)
@@ -95,7 +96,7 @@ public struct PowerTrend: Sendable {
       }
       if let peak {
         points.append(.value(Float(max(0, peak))))
-      } else if let held, startMs - held.ms <= gapLimitMs {
+      } else if let held, startMs - held.ms <= max(gapLimitMs, tier.bucketMs) {
         points.append(.value(max(0, held.value)))
       } else if let firstMs, firstMs < startMs {
         points.append(.gap)
