@@ -66,6 +66,15 @@ public struct HeadlessPrinter<C: Clock>: Sendable where C.Duration == Duration {
           + pad(number(s.maximum, 1), 10, right: true)
           + pad(FixedPoint.string(device.energy.kilowattHours, decimals: 6), 12, right: true))
     }
+    let totals = runtime.energyTotals
+    func figure(_ name: String, _ figure: EnergyTotals.Figure) -> String {
+      "\(name) \(FixedPoint.string(figure.kilowattHours, decimals: 3)) kWh"
+        + (figure.cost.map { " " + Money.format($0, currency: totals.currency ?? "") } ?? "")
+    }
+    lines.append(
+      [figure("today", totals.today), figure("yesterday", totals.yesterday), figure("this month", totals.month),
+       figure("projected", totals.projectedMonth)].joined(separator: " · "))
+    for alert in runtime.activeAlerts { lines.append("alert: \(alert.message)") }
     let status = runtime.csvSink.status
     if let error = status.error { lines.append("csv error: \(error) (\(status.pending) waiting)") }
     let dropped = runtime.bus.droppedCount + status.dropped

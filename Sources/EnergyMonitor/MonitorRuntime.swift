@@ -55,11 +55,9 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     self.statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
     let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
     let commLog = self.commLog
-    let ledger = Self.restoredLedger(configuration, nowMs: startEpochMs, commLog: commLog)
+    let (ledger, statistics) = Self.restored(configuration, nowMs: startEpochMs, commLog: commLog)
     self.live = Mutex(
-      LiveFigures(
-        statistics: StatsAggregator(catalog: configuration.catalog), ledger: ledger,
-        alerts: AlertEngine(rules: configuration.alertRules)))
+      LiveFigures(statistics: statistics, ledger: ledger, alerts: AlertEngine(rules: configuration.alertRules)))
     self.resumedAtMs = Atomic(startEpochMs)
     if let outbox, let transport, let settings = configuration.forwarding {
       var forwarderSettings = Forwarder<C>.Settings(source: source)
@@ -114,26 +112,33 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   }
 
   /// Today's, yesterday's and this month's energy from the sensor log, so a restart does not
-  /// start the day at zero.
-  static func restoredLedger(_ configuration: MonitorConfiguration, nowMs: Int64, commLog: CommLog) -> EnergyLedger {
+  /// start the day at zero; and the last 24 hours for the charts of the detail view.
+  static func restored(
+    _ configuration: MonitorConfiguration, nowMs: Int64, commLog: CommLog
+  ) -> (EnergyLedger, StatsAggregator) {
     var ledger = EnergyLedger(tariff: configuration.tariff, calendar: configuration.calendar)
+    var statistics = StatsAggregator(catalog: configuration.catalog)
+    let chartsFromMs = nowMs - 86_400_000
     let calendar = ledger.calendar
     let firstDay = EnergyLedger.firstDayKept(today: calendar.day(containing: nowMs))
     // From one gap before the first day, so the step into it is counted.
     let fromMs = calendar.start(of: firstDay) - EnergyIntegrator.maxGapMs
     let started = ContinuousClock.now
     do {
-      let outcome = try SensorLogReplay.replay(path: configuration.sensorLogPath, fromMs: fromMs) { ledger.add($0) }
+      let outcome = try SensorLogReplay.replay(path: configuration.sensorLogPath, fromMs: fromMs) { reading in
+        ledger.add(reading)
+        if reading.timestampMs >= chartsFromMs { statistics.addHistory(reading) }
+      }
       if outcome.rows > 0 {
         let elapsed = started.duration(to: .now).milliseconds
         commLog.append(
-          "energy: today's and this month's totals rebuilt from \(outcome.rows) readings of the sensor log in \(elapsed) ms",
+          "energy: today's and this month's totals and the last 24 h of charts rebuilt from \(outcome.rows) readings of the sensor log in \(elapsed) ms",
           atMs: nowMs)
       }
     } catch {
       commLog.append("energy: cannot read the sensor log back (\(CSVLogSink.reason(error))); totals start at zero", atMs: nowMs)
     }
-    return ledger
+    return (ledger, statistics)
   }
 
   /// A further consumer of every reading (headless printer, forwarder).

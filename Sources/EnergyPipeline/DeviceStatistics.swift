@@ -21,6 +21,13 @@ public struct DeviceStatistics: Sendable {
     self.trend = PowerTrend(gapLimitMs: silenceLimitMs)
   }
 
+  /// A reading from before this session (read back from the log): drawn in the charts, not
+  /// counted in the session's statistics.
+  public mutating func addHistory(_ reading: Reading) {
+    history.add(timestampMs: reading.timestampMs, power: reading.power)
+    trend.add(timestampMs: reading.timestampMs, power: reading.power)
+  }
+
   @inline(__always)
   public mutating func add(_ reading: Reading) {
     sinceStart.add(reading.power)

@@ -37,6 +37,16 @@ public struct StatsAggregator: Sendable {
     }
   }
 
+  /// A reading from before this session, for the charts only (see `DeviceStatistics.addHistory`).
+  public mutating func addHistory(_ reading: Reading) {
+    if let position = position(of: reading.deviceID) {
+      devices[position].addHistory(reading)
+    } else {
+      register(reading.deviceID, silenceLimitMs: defaultSilenceLimitMs)
+      devices[devices.count - 1].addHistory(reading)
+    }
+  }
+
   public mutating func add(contentsOf readings: [Reading]) {
     for reading in readings { add(reading) }
   }

@@ -44,6 +44,7 @@ import Testing
     #expect(price("2025-10-20T01:00:00Z") == 0.30)
     #expect(price("2025-10-14T01:00:00Z") == 0.09, "the day before the change keeps the old price")
     #expect(tariff.standingCharge(on: LocalDay(year: 2025, month: 3, day: 1)) == 0.60)
+    #expect(tariff.price(of: QuarterHour(containing: ms("2024-06-01T12:00:00Z"))) == 0.28, "before the first rate, the first applies")
   }
 
   @Test func aBandMayCrossMidnightAndNameTheDaysItStartsOn() throws {
@@ -98,6 +99,10 @@ import Testing
     #expect(london.start(of: LocalDay(year: 2025, month: 7, day: 1)) == ms("2025-06-30T23:00:00Z"))
     #expect(newYork.start(of: LocalDay(year: 2025, month: 11, day: 2)) == ms("2025-11-02T04:00:00Z"))
     #expect(newYork.day(containing: ms("2025-11-03T04:59:59Z")) == LocalDay(year: 2025, month: 11, day: 2))
+    // São Paulo in 2018: the clocks went forward at midnight, so the day began at 01:00.
+    let saoPaulo = LocalCalendar(identifier: "America/Sao_Paulo")!
+    #expect(saoPaulo.start(of: LocalDay(year: 2018, month: 11, day: 4)) == ms("2018-11-04T03:00:00Z"))
+    #expect(saoPaulo.hours(in: LocalDay(year: 2018, month: 11, day: 4)) == 23)
     #expect(LocalDay(year: 2025, month: 3, day: 30).weekday == 6, "a Sunday")
     #expect(LocalDay(parsing: "2024-02-29")?.description == "2024-02-29")
     #expect(LocalDay(parsing: "2025-02-29") == nil)

@@ -107,6 +107,10 @@ import Testing
     #expect(abs(totals.yesterday.kilowattHours - 1.0) < 0.01, "9 April 23:00 to midnight")
     #expect(abs(totals.month.kilowattHours - 13.0) < 0.01)
     #expect(runtime.snapshot().devices[0].todayKWh == totals.today.kilowattHours)
-    #expect(folder.read("logs/comm_log.txt")?.contains("energy: today's and this month's totals rebuilt from") == true)
+    // The detail view's day chart has the hours before the restart; the session's statistics do not.
+    let detail = try #require(runtime.snapshot(detail: DeviceID("AC001")!).detail)
+    #expect(detail.trend.stats(spanMs: 86_400_000, nowMs: sessionStart).count > 4000)
+    #expect(runtime.snapshot().devices[0].sinceStart.count == 0)
+    #expect(folder.read("logs/comm_log.txt")?.contains("energy: today's and this month's totals and the last 24 h of charts rebuilt from") == true)
   }
 }

@@ -35,7 +35,9 @@ import Testing
     let summaries = captured.err.withLock { $0 }
     #expect(summaries.components(separatedBy: "-- summary after").count - 1 == 2)
     #expect(summaries.hasPrefix("-- summary after 10 s ("))
-    #expect(summaries.hasSuffix("(30 readings logged) --\n" + summaries.split(separator: "\n").suffix(4).joined(separator: "\n") + "\n"))
+    #expect(summaries.hasSuffix("(30 readings logged) --\n" + summaries.split(separator: "\n").suffix(5).joined(separator: "\n") + "\n"))
+    #expect(summaries.split(separator: "\n").last?.hasPrefix("today 0.00") == true, "today's energy ends the summary")
+    #expect(summaries.contains(" · yesterday 0.000 kWh · this month 0.00"))
     #expect(summaries.contains("device       count     avg W     min W     max W         kWh"))
     #expect(summaries.split(separator: "\n").contains { $0.split(separator: " ").prefix(2) == ["AC001", "10"] })
   }

@@ -12,7 +12,7 @@ if [[ "${1:-}" == "--seconds" ]]; then limit=(-max_total_time="${2:?seconds}"); 
 out=.build/fuzz
 mkdir -p "$out/artifacts"
 flags=(-O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I "$out" -L "$out")
-core=(Sources/EnergyCore/*.swift)
+core=($(find Sources/EnergyCore -name '*.swift'))
 echo "building fuzz targets in $out"
 swiftc "${flags[@]}" -emit-library -static -module-name EnergyCore -emit-module \
   -emit-module-path "$out/EnergyCore.swiftmodule" -o "$out/libEnergyCore.a" "${core[@]}" 2>/dev/null
@@ -27,12 +27,13 @@ build ingest $collector/{JSONScanner,JSONNumber,IngestDecoder,FlexibleTimestamp,
   Tests/Fuzz/Targets/IngestFuzzer.swift
 build timestamp $collector/FlexibleTimestamp.swift Tests/Fuzz/Targets/TimestampFuzzer.swift
 build catalog Tests/Fuzz/Targets/CatalogFuzzer.swift
+build settings Tests/Fuzz/Targets/SettingsFuzzer.swift
 build outbox $(find Sources/EnergyPipeline -name '*.swift') Tests/Fuzz/Targets/OutboxLineFuzzer.swift
 # The MQTT codec only: the connection's files need SwiftNIO, which plain swiftc cannot see.
 build mqtt Sources/MQTT/{QoS,Packet,RemainingLength,Encoder,Decoder}.swift Tests/Fuzz/Targets/MQTTDecoderFuzzer.swift
 
 status=0
-for name in ingest timestamp catalog outbox mqtt; do
+for name in ingest timestamp catalog settings outbox mqtt; do
   corpus="$out/corpus/$name"
   mkdir -p "$corpus"
   log="$out/$name.log"

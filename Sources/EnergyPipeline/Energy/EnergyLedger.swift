@@ -87,13 +87,25 @@ public struct EnergyLedger: Sendable {
   }
 
   /// Today, yesterday and this month at `nowMs`, with the standing charges and the projection.
+  /// One pass over the kept days, without their hours: it runs for every frame.
   public func totals(nowMs: Int64) -> EnergyTotals {
     let today = calendar.day(containing: nowMs)
+    var sums: [LocalDay: (kilowattHours: Double, cost: Double)] = [:]
+    for id in order {
+      for (day, energy) in devices[id]!.days {
+        let sum = sums[day] ?? (0, 0)
+        sums[day] = (sum.kilowattHours + energy.kilowattHours, sum.cost + energy.cost)
+      }
+    }
     func figure(_ days: [LocalDay]) -> EnergyTotals.Figure {
-      var energy = DayEnergy()
-      for day in days { energy.add(self.day(day)) }
+      var kilowattHours = 0.0
+      var cost = 0.0
+      for day in days {
+        kilowattHours += sums[day]?.kilowattHours ?? 0
+        cost += sums[day]?.cost ?? 0
+      }
       let standing = tariff.map { tariff in days.reduce(0) { $0 + tariff.standingCharge(on: $1) } }
-      return EnergyTotals.Figure(kilowattHours: energy.kilowattHours, cost: standing.map { energy.cost + $0 })
+      return EnergyTotals.Figure(kilowattHours: kilowattHours, cost: standing.map { cost + $0 })
     }
     let monthDays = (today.monthStart.index...today.index).map(LocalDay.init(index:))
     let month = figure(monthDays)
