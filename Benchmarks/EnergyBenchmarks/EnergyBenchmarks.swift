@@ -140,7 +140,7 @@ let benchmarks: @Sendable () -> Void = {
         Reading(deviceID: ids[index % 3], timestampMs: start + Int64(index / 3) * 1000, power: 50 + Double(index % 1400) + 0.5),
         to: &text)
     }
-    FileManager.default.createFile(atPath: path, contents: Data(text))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text))
     let tariff = try? Tariff.parse(
       Data(#"{"currency":"GBP","timezone":"Europe/London","rates":[{"from":"2025-01-01","standing_charge":0.6,"price":0.28,"bands":[{"start":"00:30","end":"07:30","price":0.09}]}]}"#.utf8),
       file: "tariff.json")

@@ -16,6 +16,7 @@ public struct MonitorOptions: Sendable {
   public var token: String?
   public var batchSize = 500
   public var flushInterval = 1.0
+  public var collectorFailback = 60.0
   public var outboxMaxMB = 256.0
   public var mqtt: String?
   public var mqttPrefix = "energymon"
@@ -54,14 +55,24 @@ public struct MonitorOptions: Sendable {
       }
     }
     if let collector {
-      guard let url = URL(string: collector), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-        let host = url.host, !host.isEmpty
-      else {
-        throw ConfigurationError("--collector must be an http:// or https:// URL (got \(collector))")
+      // `URL1,URL2`: several collectors sharing one database, the first preferred.
+      let urls = collector.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
       }
-      if let port = url.port, !(1...65535).contains(port) {
-        throw ConfigurationError("--collector: port \(port) must be from 1 to 65535")
+      for text in urls {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+          let host = url.host, !host.isEmpty
+        else {
+          throw ConfigurationError("--collector must be an http:// or https:// URL, or several separated by commas (got \(text.isEmpty ? "an empty one" : text))")
+        }
+        if let port = url.port, !(1...65535).contains(port) {
+          throw ConfigurationError("--collector: port \(port) must be from 1 to 65535")
+        }
       }
+      guard Set(urls).count == urls.count else {
+        throw ConfigurationError("--collector: the same collector is listed twice")
+      }
+      guard urls.count <= 16 else { throw ConfigurationError("--collector: at most 16 collectors") }
       if let token, let problem = AccessToken.problem(with: token) {
         throw ConfigurationError("--token \(problem)")
       }
@@ -69,9 +80,11 @@ public struct MonitorOptions: Sendable {
         throw ConfigurationError("--batch-size must be from 1 to 10000 (got \(batchSize))")
       }
       try Self.check("--flush-interval", flushInterval, in: 0.01...3600, unit: "seconds")
-      var forwarding = ForwardingConfiguration(collectorURL: collector, token: token)
+      var forwarding = ForwardingConfiguration(collectorURLs: urls, token: token)
       forwarding.batchSize = batchSize
       forwarding.flushInterval = .seconds(fraction: flushInterval)
+      try Self.check("--collector-failback", collectorFailback, in: 1...86_400, unit: "seconds")
+      forwarding.failback = .seconds(fraction: collectorFailback)
       configuration.forwarding = forwarding
     }
     try Self.check("--outbox-max-mb", outboxMaxMB, in: 1...1_048_576, unit: "MB")

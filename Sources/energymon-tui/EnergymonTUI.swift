@@ -39,8 +39,11 @@ struct EnergymonTUI: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds (decimals allowed) and exit 0.", valueName: "seconds"))
   var duration: Double?
 
-  @Option(help: ArgumentHelp("Forward every reading to this energymon-collector (e.g. http://127.0.0.1:5000) through a durable outbox in <data-dir>/outbox/.", valueName: "url"))
+  @Option(help: ArgumentHelp("Forward every reading to this energymon-collector (e.g. http://127.0.0.1:5000) through a durable outbox in <data-dir>/outbox/; several, separated by commas, fail over in turn (the first preferred).", valueName: "url[,url…]"))
   var collector: String?
+
+  @Option(name: .customLong("collector-failback"), parsing: .unconditional, help: ArgumentHelp("With several collectors: seconds after leaving the first before it is tried first again.", valueName: "seconds"))
+  var collectorFailback = 60.0
 
   @Option(help: ArgumentHelp("Bearer token for the collector (default: $ENERGYMON_TOKEN).", valueName: "token"))
   var token: String?
@@ -96,6 +99,7 @@ struct EnergymonTUI: AsyncParsableCommand {
     options.token = token ?? ProcessInfo.processInfo.environment["ENERGYMON_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     options.batchSize = batchSize
     options.flushInterval = flushInterval
+    options.collectorFailback = collectorFailback
     options.outboxMaxMB = outboxMaxMB
     options.mqtt = mqtt
     options.mqttPrefix = mqttPrefix

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesTerminal
+import EnergyCore
 import EnergyMonitor
 import EnergyPipeline
 import Foundation
@@ -13,6 +14,14 @@ import Foundation
 struct MonitorLauncher {
   let configuration: MonitorConfiguration
   let headless: Bool
+
+  /// `127.0.0.1:5001` of `http://127.0.0.1:5001/energy`, for the screen.
+  static func label(of endpoint: String) -> String {
+    var text = Substring(endpoint)
+    if let scheme = text.range(of: "://") { text = text[scheme.upperBound...] }
+    if text.hasSuffix("/energy") { text = text.dropLast("/energy".count) }
+    return String(text)
+  }
 
   func run() async throws {
     let clock = ContinuousClock()
@@ -31,8 +40,14 @@ struct MonitorLauncher {
         throw ConfigurationError("outbox: \((error as? OutboxError)?.message ?? "\(error)")")
       }
     }
-    let transport = configuration.forwarding.map {
-      HTTPCollectorTransport(collectorURL: $0.collectorURL, token: $0.token)
+    let transport = configuration.forwarding.map { forwarding -> any CollectorTransport in
+      let transports = forwarding.collectorURLs.map { HTTPCollectorTransport(collectorURL: $0, token: forwarding.token) }
+      guard transports.count > 1 else { return transports[0] }
+      let commLog = CommLog(path: configuration.commLogPath)
+      return FailoverTransport(
+        endpoints: transports.map { .init(label: Self.label(of: $0.endpoint), transport: $0) },
+        returnAfterMs: forwarding.failback.milliseconds, nowMs: { currentEpochMs() },
+        log: { commLog.append("forward: \($0)", atMs: currentEpochMs()) })
     }
     let runtime = MonitorRuntime(
       configuration: configuration, clock: clock, outbox: outbox, transport: transport, source: source)

@@ -179,6 +179,9 @@ import Testing
     #expect(line(.retrying(untilMs: sampleNowMs + 7000, reason: "HTTP 503")).contains("collector answered HTTP 503, retry in 7 s"))
     #expect(line(.starting).hasPrefix(" collector connecting…  backlog 120"))
     #expect(line(.connected).hasPrefix(" collector connected  backlog 120"))
+    var failedOver = forwarding(.connected)
+    failedOver.forwarding?.endpoint = "127.0.0.1:5001"
+    #expect(screen(failedOver, width: 120)[3].hasPrefix(" collector connected to 127.0.0.1:5001  backlog 120"), "with several collectors, which one")
     #expect(line(.authError("HTTP 401: check --token")).hasPrefix(" collector auth error: HTTP 401: check --token  backlog 120"))
     let lines = screen(forwarding(.connected), width: 120)
     #expect(lines[2].hasPrefix(" logged 0  csv ok  bus drops 0  sent 900  outbox drops 0  rejected 0"))

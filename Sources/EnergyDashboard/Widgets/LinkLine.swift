@@ -21,7 +21,7 @@ public struct LinkLine {
     case .starting:
       return ("connecting…", .dim)
     case .connected:
-      return ("connected", .ok)
+      return (status.endpoint.map { "connected to \($0)" } ?? "connected", .ok)
     case .unreachable(let sinceMs, let reason, let retryAtMs):
       let time = Timestamp.timeOfDay(sinceMs)
       let text = switch compact {

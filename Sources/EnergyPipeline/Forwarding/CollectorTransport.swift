@@ -17,6 +17,12 @@ public struct TransportResponse: Equatable, Sendable {
 public protocol CollectorTransport: Sendable {
   /// The collector's answer, or a failure to reach it (refused, reset, timed out).
   func post(_ body: [UInt8]) async -> Result<TransportResponse, TransportFailure>
+  /// Which of several collectors is in use (`127.0.0.1:5001`), for the screen; nil with one.
+  var endpointLabel: String? { get }
+}
+
+extension CollectorTransport {
+  public var endpointLabel: String? { nil }
 }
 
 public struct TransportFailure: Error, Equatable, Sendable {

@@ -150,6 +150,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     } else {
       if faults.slow { try? await clock.sleep(for: NetworkFaults.slowNetworkDelay) }
       result = await transport.post(body)
+      let endpoint = transport.endpointLabel
+      if endpoint != nil { state.withLock { $0.status.endpoint = endpoint } }
     }
     let latency = started.duration(to: clock.now)
     let span = "batch \(batch.count) seq \(batch.first!.seq)-\(batch.last!.seq)"

@@ -18,6 +18,8 @@ public struct ForwarderStatus: Equatable, Sendable {
   }
 
   public var health: Health = .starting
+  /// With several collectors (`--collector URL1,URL2`): the one in use.
+  public var endpoint: String?
   public var sent = 0
   public var backlog = 0
   public var dropped = 0
