@@ -14,6 +14,8 @@ public struct CollectorArguments: Sendable {
   public var bodyTimeoutSeconds = 60.0
   /// Prices for `/api/energy` and the dashboard; nil shows energy without cost.
   public var tariff: Tariff?
+  /// Where `tariff` was read from, for the console.
+  public var tariffPath: String?
   /// Also store readings from this broker's state topics.
   public var mqtt: MQTTIngest.Settings?
 

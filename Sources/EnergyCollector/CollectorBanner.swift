@@ -18,6 +18,11 @@ public enum CollectorBanner {
         ? "energymon-collector: no token: anyone who can reach \(base) may post and read readings"
         : "energymon-collector: token required (Authorization: Bearer …) to post and read readings",
     ]
+    if let tariff = arguments.tariff {
+      let source = arguments.tariffPath.map { " from \(absolute($0))" } ?? ""
+      lines.append(
+        "energymon-collector: prices\(source): \(tariff.currency), days in \(tariff.calendar.identifier), \(tariff.rates.count) rate\(tariff.rates.count == 1 ? "" : "s")")
+    }
     if let mqtt = arguments.mqtt {
       lines.append("energymon-collector: mqtt: storing \(mqtt.filter) from \(mqtt.broker) (client id \(mqtt.clientID))")
     }

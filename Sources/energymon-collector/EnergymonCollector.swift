@@ -93,8 +93,10 @@ struct EnergymonCollector: AsyncParsableCommand {
     do throws(ConfigFileError) {
       if let tariff {
         arguments.tariff = try Tariff.load(path: tariff)
+        arguments.tariffPath = tariff
       } else if FileManager.default.fileExists(atPath: Self.defaultTariffPath) {
         arguments.tariff = try Tariff.load(path: Self.defaultTariffPath)
+        arguments.tariffPath = Self.defaultTariffPath
       }
     } catch {
       throw ValidationError(error.description)

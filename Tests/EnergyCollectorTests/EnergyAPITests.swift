@@ -133,6 +133,14 @@ import Testing
     }
   }
 
+  @Test func theConsoleSaysWhichPricesAreUsed() throws {
+    var arguments = CollectorArguments(databasePath: "/tmp/c.sqlite")
+    arguments.tariff = try Tariff.parse(Data(Self.goldenTariff.utf8), file: "tariff.json")
+    arguments.tariffPath = "/srv/energymon/tariff.json"
+    #expect(CollectorBanner.starting(arguments, port: 5000, readings: 0).contains(
+      "energymon-collector: prices from /srv/energymon/tariff.json: GBP, days in Europe/London, 2 rates"))
+  }
+
   @Test func badParametersAre400AndAnUnknownDevice404() async throws {
     try await withCollector { client, _ in
       for (query, field) in [
