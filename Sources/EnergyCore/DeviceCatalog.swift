@@ -32,25 +32,13 @@ public struct DeviceCatalog: Equatable, Sendable {
 
   /// Reads and validates a catalogue file; every failure names the file and the offending field.
   public static func load(path: String) throws(CatalogError) -> DeviceCatalog {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "not found"
-      throw CatalogError(file: path, message: reason)
-    }
-    return try parse(data, file: path)
+    try parse(StrictJSONObject.read(path) { CatalogError(kind: "devices", file: path, message: $0) }, file: path)
   }
 
   /// Accepts `{"devices": [...]}` or a bare array of device objects.
   public static func parse(_ data: Data, file: String) throws(CatalogError) -> DeviceCatalog {
-    func fail(_ message: String) -> CatalogError { CatalogError(file: file, message: message) }
-    let json: Any
-    do {
-      json = try JSONSerialization.jsonObject(with: data)
-    } catch {
-      throw fail("not valid JSON (\(jsonReason(error)))")
-    }
+    func fail(_ message: String) -> CatalogError { CatalogError(kind: "devices", file: file, message: message) }
+    let json = try StrictJSONObject.parse(data, fail: fail)
     let entries: [Any]
     var brokerURL: String?
     if let list = json as? [Any] {
@@ -167,11 +155,5 @@ public struct DeviceCatalog: Equatable, Sendable {
       throw fail("\(path).\(key): expected a number")
     }
     return number.doubleValue
-  }
-
-  private static func jsonReason(_ error: Error) -> String {
-    let nsError = error as NSError
-    if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-    return "malformed"
   }
 }

@@ -52,7 +52,7 @@ import Testing
   }
 
   @Test func missingFileIsNamed() {
-    #expect(throws: CatalogError(file: "/nonexistent/devices.json", message: "not found")) {
+    #expect(throws: CatalogError(kind: "devices", file: "/nonexistent/devices.json", message: "not found")) {
       try DeviceCatalog.load(path: "/nonexistent/devices.json")
     }
   }
