@@ -5,12 +5,20 @@ import Logging
 
 /// Builds the collector's routes on a store; the executable and the tests share it.
 public func buildCollectorRouter(
-  store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil
+  store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil, metrics: CollectorMetrics? = nil
 ) -> Router<BasicRequestContext> {
   let router = Router()
+  if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
   router.add(middleware: AccessMiddleware(policy: access))
   router.add(middleware: MethodMiddleware())
-  IngestController<BasicRequestContext>(store: store).addRoutes(to: router)
+  IngestController<BasicRequestContext>(store: store, metrics: metrics).addRoutes(to: router)
+  if let metrics {
+    router.get("/metrics") { _, _ in
+      Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(aggregates: try await store.aggregates()))))
+    }
+  }
   QueryController<BasicRequestContext>(store: store, tariff: tariff, token: access.token).addRoutes(to: router)
   return router
 }
@@ -30,7 +38,8 @@ public func runCollector(
   let app: Application<RouterResponder<BasicRequestContext>>
   let store: SQLiteReadingStore
   do {
-    store = try SQLiteReadingStore(path: arguments.databasePath)
+    let metrics = CollectorMetrics()
+    store = try SQLiteReadingStore(path: arguments.databasePath, metrics: metrics)
     let access = AccessPolicy.serving(host: arguments.host, token: arguments.token, extraHostNames: arguments.allowedHosts)
     // Connections stay below the descriptor limit (the database and logs need some too), so
     // accepting never fails for lack of descriptors; the oldest silent client makes room first.
@@ -41,7 +50,7 @@ public func runCollector(
       head: .nanoseconds(Int64(arguments.headTimeoutSeconds * 1e9)),
       body: .nanoseconds(Int64(arguments.bodyTimeoutSeconds * 1e9)))
     app = Application(
-      router: buildCollectorRouter(store: store, access: access, tariff: arguments.tariff),
+      router: buildCollectorRouter(store: store, access: access, tariff: arguments.tariff, metrics: metrics),
       server: .http1(
         configuration: .init(
           additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: limits)],

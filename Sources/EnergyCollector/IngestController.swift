@@ -9,9 +9,11 @@ public struct IngestController<Context: RequestContext>: Sendable {
   public static var maxBodyBytes: Int { 4 << 20 }
 
   let store: any ReadingStore
+  let metrics: CollectorMetrics?
 
-  public init(store: any ReadingStore) {
+  public init(store: any ReadingStore, metrics: CollectorMetrics? = nil) {
     self.store = store
+    self.metrics = metrics
   }
 
   public func addRoutes(to router: Router<Context>) {
@@ -19,6 +21,12 @@ public struct IngestController<Context: RequestContext>: Sendable {
   }
 
   func ingest(_ request: Request, context: Context) async throws -> Response {
+    let response = try await store(request, context: context)
+    if (400..<500).contains(response.status.code) { metrics?.refused() }
+    return response
+  }
+
+  func store(_ request: Request, context: Context) async throws -> Response {
     // A web page can post text/plain to any address without asking first; JSON needs a preflight.
     guard Self.isJSON(request.headers[.contentType]) else {
       return .json(

@@ -6,7 +6,7 @@ import Hummingbird
 struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
   static var methods: [String: [HTTPRequest.Method]] {
     [
-      "/energy": [.post], "/api/stats": [.get], "/api/readings": [.get], "/api/energy": [.get], "/export.csv": [.get],
+      "/energy": [.post], "/api/stats": [.get], "/api/readings": [.get], "/api/energy": [.get], "/metrics": [.get], "/export.csv": [.get],
       "/": [.get], "/dashboard": [.get], "/healthz": [.get], "/openapi.yaml": [.get],
     ]
   }

@@ -182,6 +182,21 @@ paths:
               schema: {$ref: '#/components/schemas/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
+  /metrics:
+    get:
+      summary: The collector's metrics in Prometheus text format (readings accepted, duplicate and refused, write groups, commit latency, reads in flight, requests by route and status with latency, per device power and energy).
+      security:
+        - {}
+        - bearer: []
+      responses:
+        '200':
+          description: Prometheus text exposition, version 0.0.4.
+          content:
+            text/plain:
+              schema: {type: string}
+        '401': {$ref: '#/components/responses/Error'}
+        '405': {$ref: '#/components/responses/Error'}
+        '421': {$ref: '#/components/responses/Error'}
   /export.csv:
     get:
       summary: Every matching reading as CSV (device_id,timestamp,power), by device id then time, streamed.
@@ -254,7 +269,7 @@ components:
       type: http
       scheme: bearer
       description: >-
-        Required on POST /energy, /api/stats, /api/readings, /api/energy and /export.csv when the collector runs
+        Required on POST /energy, /api/stats, /api/readings, /api/energy, /metrics and /export.csv when the collector runs
         with --token or ENERGYMON_TOKEN; without a token configured none is asked for. The scheme
         name is case-insensitive.
   parameters:

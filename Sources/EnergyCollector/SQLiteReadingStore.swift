@@ -7,8 +7,10 @@ public final class SQLiteReadingStore: ReadingStore {
   private let pool: DatabasePool
   private let writes: GroupCommitQueue<IngestBatch, IngestResult>
   private let cache = AggregateCache()
+  private let metrics: CollectorMetrics?
 
-  public init(path: String) throws {
+  public init(path: String, metrics: CollectorMetrics? = nil) throws {
+    self.metrics = metrics
     var configuration = Configuration()
     configuration.prepareDatabase { db in
       // WAL with NORMAL sync survives a process crash without losing a committed batch.
@@ -29,7 +31,12 @@ public final class SQLiteReadingStore: ReadingStore {
       label: "energymon.collector.writes", maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) },
       commit: { batches in
         defer { cache.committed() }
-        return Self.commit(batches, to: pool)
+        let started = ContinuousClock.now
+        let results = Self.commit(batches, to: pool)
+        metrics?.committed(
+          zip(batches, results).compactMap { (try? $1.get()) == nil ? nil : $0 },
+          results: results.compactMap { try? $0.get() }, duration: started.duration(to: .now))
+        return results
       })
   }
 
@@ -52,7 +59,7 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   public func aggregates() async throws -> [DeviceAggregate] {
-    try await cache.aggregates { try await pool.read { db in try DeviceTable.all(db) } }
+    try await cache.aggregates { try await read { db in try DeviceTable.all(db) } }
   }
 
   /// Readings stored, from the per-device counts kept on insert (no table scan).
@@ -64,7 +71,7 @@ public final class SQLiteReadingStore: ReadingStore {
   /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
   /// oldest kept, so the work stays near `limit` however many devices there are.
   public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
-    try await pool.read { db in
+    try await read { db in
       var newest: [(id: Int64, reading: Reading)] = []
       var floor = sinceMs ?? Int64.min
       func keepNewest() {
@@ -92,7 +99,7 @@ public final class SQLiteReadingStore: ReadingStore {
   public func page(
     deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
   ) async throws -> (readings: [Reading], next: ExportCursor?) {
-    try await pool.read { db in
+    try await read { db in
       var readings: [Reading] = []
       var last: (ts: Int64, id: Int64)?
       var lastDevice: DeviceID?
@@ -119,7 +126,7 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   public func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {
-    try await pool.read { db in
+    try await read { db in
       let rows: [Row]
       if let deviceID {
         guard let key = try Self.devices(deviceID, db).first?.key else { return nil }
@@ -133,6 +140,12 @@ public final class SQLiteReadingStore: ReadingStore {
       }
       return rows.map { (slot: $0[0], kilowattHours: $0[1]) }
     }
+  }
+
+  /// A read on the pool, counted in the metrics while it runs.
+  private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    guard let metrics else { return try await pool.read(body) }
+    return try await metrics.reading { try await pool.read(body) }
   }
 
   /// The devices asked for (one, or all by id), with their keys.

@@ -26,6 +26,8 @@ public struct MonitorConfiguration: Sendable {
   public var alertRules: [AlertRule] = []
   /// Alerts are POSTed here as JSON, with retries.
   public var alertWebhook: String?
+  /// Where Prometheus scrapes `/metrics` (`--metrics HOST:PORT`); nil: not served.
+  public var metricsAddress: (host: String, port: Int)?
 
   public init(
     dataDirectory: String, catalog: DeviceCatalog, seed: UInt64, refreshHz: Double = 4,

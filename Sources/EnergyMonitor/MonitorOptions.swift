@@ -28,6 +28,7 @@ public struct MonitorOptions: Sendable {
   public var tariffFile: String?
   public var alertsFile: String?
   public var alertWebhook: String?
+  public var metrics: String?
 
   public init() {}
 
@@ -91,8 +92,23 @@ public struct MonitorOptions: Sendable {
     configuration.outboxMaxBytes = Int64(outboxMaxMB * 1_048_576)
     try resolvePublishing(&configuration)
     try resolveMoneyAndAlerts(&configuration)
+    if let metrics { configuration.metricsAddress = try Self.listenAddress(metrics, option: "--metrics") }
     try Self.checkDataDirectory(configuration)
     return configuration
+  }
+
+  /// `127.0.0.1:9464`, `[::1]:9464`, `localhost:9464`: a host to listen on and a port 1-65535.
+  static func listenAddress(_ text: String, option: String) throws(ConfigurationError) -> (host: String, port: Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+      throw ConfigurationError("\(option) must be HOST:PORT, e.g. 127.0.0.1:9464 (got \(text))")
+    }
+    var host = String(text[..<colon])
+    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+      throw ConfigurationError("\(option) must be HOST:PORT, e.g. 127.0.0.1:9464 (got \(text))")
+    }
+    guard (1...65535).contains(port) else { throw ConfigurationError("\(option): port \(port) must be from 1 to 65535") }
+    return (host, port)
   }
 
   /// `--tariff`, `--alerts` (or the data dir's files) and `--alert-webhook`.

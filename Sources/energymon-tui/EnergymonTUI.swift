@@ -84,6 +84,9 @@ struct EnergymonTUI: AsyncParsableCommand {
   @Option(name: .customLong("alert-webhook"), help: ArgumentHelp("POST each alert and its recovery as JSON to this URL, retrying with backoff while it is down.", valueName: "url"))
   var alertWebhook: String?
 
+  @Option(help: ArgumentHelp("Serve the monitor's own metrics for Prometheus at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464).", valueName: "host:port"))
+  var metrics: String?
+
   @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with; default: the system's.", valueName: "file"))
   var mqttCA: String?
 
@@ -111,6 +114,7 @@ struct EnergymonTUI: AsyncParsableCommand {
     options.tariffFile = tariff
     options.alertsFile = alerts
     options.alertWebhook = alertWebhook
+    options.metrics = metrics
     let configuration = try options.resolve()
     try await MonitorLauncher(configuration: configuration, headless: headless).run()
   }

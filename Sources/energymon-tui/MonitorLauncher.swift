@@ -51,6 +51,16 @@ struct MonitorLauncher {
     }
     let runtime = MonitorRuntime(
       configuration: configuration, clock: clock, outbox: outbox, transport: transport, source: source)
+    var metricsServer: MetricsServer?
+    if let address = configuration.metricsAddress {
+      do {
+        metricsServer = try await MetricsServer.start(host: address.host, port: address.port) {
+          MonitorMetrics.exposition(runtime.snapshot())
+        }
+      } catch {
+        throw ConfigurationError("--metrics: cannot listen on \(address.host):\(address.port) (\(HTTPCollectorTransport.reason(for: error)))")
+      }
+    }
     let stop = StopRequest()
     let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { stop.request() }
     signal(SIGPIPE, SIG_IGN)
@@ -107,6 +117,7 @@ struct MonitorLauncher {
     }
     terminal?.close()
     printer?.finish()
+    await metricsServer?.close()
     // Readings that never reached the sensor log are a failure the exit status must show.
     if let final, final.pending > 0 {
       StandardStream.error.write(

@@ -37,10 +37,10 @@ import Testing
 
   @Test func everyDocumentedPathAnswersWithADocumentedStatus() async throws {
     let operations = documentedOperations(OpenAPIDocument.yaml)
-    #expect(operations.map(\.path).sorted() == ["/", "/api/energy", "/api/readings", "/api/stats", "/dashboard", "/energy", "/export.csv", "/healthz", "/openapi.yaml"])
+    #expect(operations.map(\.path).sorted() == ["/", "/api/energy", "/api/readings", "/api/stats", "/dashboard", "/energy", "/export.csv", "/healthz", "/metrics", "/openapi.yaml"])
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let app = Application(router: buildCollectorRouter(store: try SQLiteReadingStore(path: folder.file("c.sqlite")), access: AccessPolicy(token: nil)))
+    let app = Application(router: buildCollectorRouter(store: try SQLiteReadingStore(path: folder.file("c.sqlite")), access: AccessPolicy(token: nil), metrics: CollectorMetrics()))
     try await app.test(.router) { client in
       for operation in operations {
         let body = operation.method == "post"

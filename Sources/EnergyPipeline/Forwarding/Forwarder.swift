@@ -73,6 +73,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         continue
       }
       let outcome = await send(batch)
+      if case .retry = outcome { state.withLock { $0.status.retries += 1 } }
       switch outcome {
       case .accepted:
         failures = 0

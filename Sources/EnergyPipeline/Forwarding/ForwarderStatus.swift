@@ -21,6 +21,8 @@ public struct ForwarderStatus: Equatable, Sendable {
   /// With several collectors (`--collector URL1,URL2`): the one in use.
   public var endpoint: String?
   public var sent = 0
+  /// Batches that had to be sent again (no answer, 5xx, 429, a refusal of the setup).
+  public var retries = 0
   public var backlog = 0
   public var dropped = 0
   public var quarantined = 0
