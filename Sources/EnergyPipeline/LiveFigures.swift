@@ -30,9 +30,14 @@ public struct LiveFigures: Sendable {
     guard !alerts.rules.isEmpty else { return [] }
     let day = ledger.calendar.day(containing: nowMs)
     let ledger = self.ledger
-    let totals = ledger.totals(nowMs: nowMs)
+    // The home's totals only when a home-wide daily rule asks, once per tick.
+    var home: EnergyTotals.Figure?
     return alerts.tick(nowMs: nowMs, devices: devices, quietSinceMs: quietSinceMs, paused: paused, day: day) { device in
-      guard let device else { return (totals.today.kilowattHours, totals.today.cost) }
+      guard let device else {
+        let today = home ?? ledger.totals(nowMs: nowMs).today
+        home = today
+        return (today.kilowattHours, today.cost)
+      }
       let energy = ledger.day(day, device: device)
       return (energy.kilowattHours, ledger.tariff == nil ? nil : energy.cost)
     }
