@@ -12,6 +12,9 @@ public final class SQLiteReadingStore: ReadingStore {
   public init(path: String, metrics: CollectorMetrics? = nil) throws {
     self.metrics = metrics
     var configuration = Configuration()
+    // Several collectors may share one database file: a write waits for another process's
+    // (GRDB's write transactions are IMMEDIATE, so they queue instead of failing).
+    configuration.busyMode = .timeout(10)
     configuration.prepareDatabase { db in
       // WAL with NORMAL sync survives a process crash without losing a committed batch.
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
