@@ -82,7 +82,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
       page.aggregates = try await store.aggregates()
       let today = calendar.day(containing: nowMs)
       let boundaries = EnergyPeriod.day.boundaries(from: LocalDay(index: today.index - 29), through: today, calendar: calendar)
-      let slots = QuarterHour(containing: boundaries[0]).index..<QuarterHour(containing: boundaries[boundaries.count - 1]).index
+      let slots = QuarterHour.slots(between: boundaries)
       let quarters = try await store.quarters(deviceID: nil, slots: slots) ?? []
       page.days = EnergyBucket.make(boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: true)
     }
@@ -100,7 +100,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
       return .json(error.json, status: .badRequest)
     }
     let boundaries = query.period.boundaries(from: query.first, through: query.last, calendar: query.calendar)
-    let slots = QuarterHour(containing: boundaries[0]).index..<QuarterHour(containing: boundaries[boundaries.count - 1]).index
+    let slots = QuarterHour.slots(between: boundaries)
     guard let quarters = try await store.quarters(deviceID: query.deviceID, slots: slots) else {
       return .json(IngestError(status: 404, "no readings from this device", field: "device_id").json, status: .notFound)
     }

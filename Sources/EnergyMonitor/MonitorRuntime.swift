@@ -281,17 +281,22 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     let nowMs = wallTime.nowMs
     let calendar = configuration.calendar
     let today = calendar.day(containing: nowMs)
-    let (stats, totals, todays, hourly, active, recent) = live.withLock { live in
+    // The calendar's work (time-zone lookups) outside the lock the bus consumers wait on.
+    let dayStart = calendar.start(of: today)
+    let hours = calendar.hours(in: today)
+    let yesterdayHours = calendar.hours(in: today.previous)
+    let (stats, totals, todays, todayHours, yesterday, active, recent) = live.withLock { live in
       let ledger = live.ledger
       let todays = Dictionary(uniqueKeysWithValues: configuration.catalog.devices.map { ($0.id, ledger.day(today, device: $0.id)) })
-      let hours = calendar.hours(in: today)
-      let hourly = HourlyEnergy(
-        today: Array(ledger.day(today).hours.prefix(hours)),
-        yesterday: Array(ledger.day(today.previous).hours.prefix(calendar.hours(in: today.previous))),
-        currentHour: Int((nowMs - calendar.start(of: today)) / 3_600_000),
-        labels: (0..<hours).map { calendar.timeOfDay(calendar.start(of: today) + Int64($0) * 3_600_000).prefix(2).description })
-      return (live.statistics, ledger.totals(nowMs: nowMs), todays, hourly, live.alerts.active, live.alerts.recent)
+      return (
+        live.statistics, ledger.totals(nowMs: nowMs), todays, ledger.day(today).hours, ledger.day(today.previous).hours,
+        live.alerts.active, live.alerts.recent
+      )
     }
+    let hourly = HourlyEnergy(
+      today: Array(todayHours.prefix(hours)), yesterday: Array(yesterday.prefix(yesterdayHours)),
+      currentHour: Int((nowMs - dayStart) / 3_600_000),
+      labels: (0..<hours).map { calendar.timeOfDay(dayStart + Int64($0) * 3_600_000).prefix(2).description })
     let paused = scheduler.control.isPaused
     let quietSince = resumedAtMs.load(ordering: .relaxed)
     let devices = configuration.catalog.devices.map { spec -> DeviceRow in

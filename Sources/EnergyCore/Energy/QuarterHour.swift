@@ -18,5 +18,12 @@ public struct QuarterHour: Hashable, Comparable, Sendable {
   public var endMs: Int64 { startMs + Self.milliseconds }
   public var next: QuarterHour { QuarterHour(index: index + 1) }
 
+  /// The slot indexes from the first of `boundaries` (UTC ms, ascending) to the last: what a set
+  /// of local buckets needs from the rollups.
+  public static func slots(between boundaries: [Int64]) -> Range<Int64> {
+    guard let first = boundaries.first, let last = boundaries.last else { return 0..<0 }
+    return QuarterHour(containing: first).index..<QuarterHour(containing: last).index
+  }
+
   public static func < (lhs: QuarterHour, rhs: QuarterHour) -> Bool { lhs.index < rhs.index }
 }

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyPipeline
 
 /// Power and energy as short text with the unit that keeps them readable: `55.3 W`, `1935 W`,
 /// `12.4 kW`; `4.37 Wh`, `437.2 Wh`, `1.23 kWh`, `12.3 MWh`. Every string fits its table column.
@@ -60,6 +61,13 @@ public enum Units {
     } else {
       out.append(contentsOf: ">9 GWh".utf8)
     }
+  }
+
+  /// `3.42 kWh £0.96`, or the energy alone without a currency or a cost.
+  public static func energyAndCost(_ figure: EnergyTotals.Figure, currency: String?) -> String {
+    let energy = energy(figure.kilowattHours)
+    guard let cost = figure.cost, let currency else { return energy }
+    return "\(energy) \(Money.format(cost, currency: currency))"
   }
 
   /// A chart's peak, as `max 1.5 kW` reads: `55.3 W`, `830 W`, `1.48 kW`.

@@ -100,11 +100,7 @@ public struct HeaderBar {
   /// local days; the arrow is the month's projection. Costs only with a tariff.
   private func renderEnergyLine(into buffer: inout ScreenBuffer, x start: Int, y: Int, maxX: Int) {
     let energy = model.energy
-    func figure(_ figure: EnergyTotals.Figure) -> String {
-      let kwh = Units.energy(figure.kilowattHours)
-      guard let cost = figure.cost, let currency = energy.currency else { return kwh }
-      return "\(kwh) \(Money.format(cost, currency: currency))"
-    }
+    func figure(_ figure: EnergyTotals.Figure) -> String { Units.energyAndCost(figure, currency: energy.currency) }
     let month = Self.monthNames[model.calendar.day(containing: model.nowMs).civil.month - 1]
     var x = start
     for (label, text, style) in [

@@ -58,9 +58,5 @@ public struct HourlyView {
     buffer.write(" local time · Esc back", x: area.x, y: area.maxY - 1, style: .dim, maxWidth: area.width)
   }
 
-  private func figure(_ figure: EnergyTotals.Figure) -> String {
-    let energy = Units.energy(figure.kilowattHours)
-    guard let cost = figure.cost, let currency = totals.currency else { return energy }
-    return "\(energy) \(Money.format(cost, currency: currency))"
-  }
+  private func figure(_ figure: EnergyTotals.Figure) -> String { Units.energyAndCost(figure, currency: totals.currency) }
 }
