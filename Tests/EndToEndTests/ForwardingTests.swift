@@ -12,7 +12,7 @@ import Testing
     let path: String
     var process: RunningProcess?
 
-    init(path: String, database: String, port: Int = Int.random(in: 20_000...60_000)) {
+    init(path: String, database: String, port: Int = LoopbackPort.unused()) {
       self.path = path
       self.database = database
       self.port = port
@@ -53,7 +53,7 @@ import Testing
   @Test func theCollectorSaysWhereItsDashboardIsAndWhatItHoldsWhenItStops() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let port = Int.random(in: 20_000...60_000)
+    let port = LoopbackPort.unused()
     let database = folder.file("collector.sqlite")
     let process = try RunningProcess(collectorPath, ["--port", "\(port)", "--db", database, "--token", "s3cret"])
     #expect(eventually { process.stdoutSoFar.contains("token required") }, "stdout: \(process.stdoutSoFar)")

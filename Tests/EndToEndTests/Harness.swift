@@ -9,74 +9,23 @@ let binaryPath: String = {
     .appendingPathComponent("energymon-tui")
 }()
 
-/// What a finished process left behind.
-struct ProcessResult {
-  var status: Int32
-  var stdout: String
-  var stderr: String
-}
+typealias ProcessResult = ChildProcess.Result
 
 /// Runs a command to completion, killing it if it outlives `timeout` seconds.
 @discardableResult
 func runProcess(
   _ executable: String, _ arguments: [String], timeout: Double = 30, detached: Bool = false
 ) throws -> ProcessResult {
-  let running = try RunningProcess(executable, arguments, detached: detached)
-  return running.wait(timeout: timeout)
+  try ChildProcess(executable, arguments, discardOutput: detached).wait(timeout: timeout)
 }
 
-/// A child process with its output collected in the background.
-final class RunningProcess: @unchecked Sendable {
-  let process = Process()
-  private let out = Pipe()
-  private let err = Pipe()
-  private let lock = NSLock()
-  private var outData = Data()
-  private var errData = Data()
+/// A child process whose output is collected in files (`detached`: thrown away, for commands
+/// that leave a daemon behind).
+typealias RunningProcess = ChildProcess
 
-  /// With `detached`, output goes to /dev/null: for commands that leave a daemon holding the pipes.
-  init(_ executable: String, _ arguments: [String], detached: Bool = false) throws {
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = detached ? FileHandle.nullDevice : out
-    process.standardError = detached ? FileHandle.nullDevice : err
-    process.standardInput = FileHandle.nullDevice
-    if detached {
-      try? out.fileHandleForWriting.close()
-      try? err.fileHandleForWriting.close()
-    }
-    out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      let data = handle.availableData
-      self?.lock.withLock { self?.outData.append(data) }
-    }
-    err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      let data = handle.availableData
-      self?.lock.withLock { self?.errData.append(data) }
-    }
-    try process.run()
-  }
-
-  var pid: Int32 { process.processIdentifier }
-  var stdoutSoFar: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
-
-  func wait(timeout: Double) -> ProcessResult {
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(20_000) }
-    if process.isRunning {
-      kill(pid, SIGKILL)
-      process.waitUntilExit()
-    }
-    out.fileHandleForReading.readabilityHandler = nil
-    err.fileHandleForReading.readabilityHandler = nil
-    let restOut = out.fileHandleForReading.readDataToEndOfFile()
-    let restErr = err.fileHandleForReading.readDataToEndOfFile()
-    return lock.withLock {
-      outData.append(restOut)
-      errData.append(restErr)
-      return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-    }
+extension ChildProcess {
+  convenience init(_ executable: String, _ arguments: [String], detached: Bool) throws {
+    try self.init(executable, arguments, discardOutput: detached)
   }
 }
 

@@ -6,12 +6,6 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct PrometheusTests {
   let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
 
-  func freePort() -> Int {
-    let listener = LoopbackListener()
-    defer { listener.close() }
-    return listener.port
-  }
-
   /// The value of a PromQL instant query's first sample, if any.
   func query(_ prometheus: Int, _ expression: String) -> Double? {
     let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
@@ -31,7 +25,7 @@ import Testing
     let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
     try collector.start()
     defer { collector.kill() }
-    let metricsPort = freePort()
+    let metricsPort = LoopbackPort.unused()
     let monitor = try RunningProcess(
       binaryPath,
       ["--headless", "--data-dir", folder.path, "--interval", "0.1", "--duration", "40", "--collector", collector.url,
@@ -46,7 +40,7 @@ import Testing
       #expect(check.status == 0, "\(url): \(check.stdout)\(check.stderr)")
     }
 
-    let prometheusPort = freePort()
+    let prometheusPort = LoopbackPort.unused()
     let config = """
       global:
         scrape_interval: 1s

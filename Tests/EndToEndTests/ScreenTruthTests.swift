@@ -42,7 +42,7 @@ import Testing
   }
 
   @Test func theCollectorLinkIsTrueWhenItGoesDownAndComesBack() throws {
-    let port = Int.random(in: 20_000...60_000)
+    let port = LoopbackPort.unused()
     try withSession(arguments: ["--interval", "0.2", "--collector", "http://127.0.0.1:\(port)"]) { session, folder in
       // Nothing listens yet: refused, said in short words within a second and a half of starting.
       let started = Date()

@@ -16,7 +16,7 @@ import Testing
     let outbox = try OutboxSpool(directory: folder.file("outbox"), consumers: [.mqtt])
     let device = DeviceID("AC001")!
     try outbox.append((0..<10).map { Reading(deviceID: device, timestampMs: 1_744_286_520_000 + Int64($0) * 1000, power: 100) })
-    let broker = try ScriptedBroker(sessions: 2)
+    let broker = try ScriptedBroker(sessions: 2, acknowledging: 10)
     var settings = MQTTPublisher<ContinuousClock>.Settings(
       broker: BrokerAddress(host: "127.0.0.1", port: broker.port), topics: MQTTTopics(prefix: "energymon", source: "home-1"),
       clientID: "resend-test")
@@ -110,7 +110,9 @@ final class ScriptedBroker: @unchecked Sendable {
   private var received: [[Publish]] = []
   private var done = 0
 
-  init(sessions: Int) throws {
+  /// After the first session, a session ends half a second after `acknowledging` state messages
+  /// were acknowledged (or after 20 s), so a slow machine still gets to send them all.
+  init(sessions: Int, acknowledging: Int) throws {
     listener = LoopbackListener()
     port = listener.port
     let fd = listener.fd
@@ -118,7 +120,7 @@ final class ScriptedBroker: @unchecked Sendable {
       for session in 0..<sessions {
         let client = accept(fd, nil, nil)
         guard client >= 0 else { return }
-        serve(client, acknowledging: session > 0)
+        serve(client, acknowledging: session > 0, until: acknowledging)
         close(client)
         lock.withLock { done += 1 }
       }
@@ -132,14 +134,15 @@ final class ScriptedBroker: @unchecked Sendable {
     lock.withLock { received.indices.contains(session) ? received[session].filter { $0.topic.hasSuffix("/state") } : [] }
   }
 
-  private func serve(_ client: Int32, acknowledging: Bool) {
+  private func serve(_ client: Int32, acknowledging: Bool, until wanted: Int) {
     lock.withLock { received.append([]) }
     var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
     setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let decoder = MQTT.Decoder(maxPacketSize: 1 << 20)
     var buffer: [UInt8] = []
-    let started = Date()
-    while Date().timeIntervalSince(started) < (acknowledging ? 1.5 : 5) {
+    var deadline = Date().addingTimeInterval(acknowledging ? 20 : 5)
+    var graceStarted = false
+    while Date() < deadline {
       var chunk = [UInt8](repeating: 0, count: 65_536)
       let count = recv(client, &chunk, chunk.count, 0)
       if count == 0 { return }
@@ -154,6 +157,10 @@ final class ScriptedBroker: @unchecked Sendable {
         case .publish(let message):
           lock.withLock { received[received.count - 1].append(message) }
           if acknowledging, let id = message.packetID { answer = .puback(id: id) }
+          if acknowledging, !graceStarted, statePublishes(session: received.count - 1).count >= wanted {
+            graceStarted = true
+            deadline = Date().addingTimeInterval(0.5)
+          }
           if !acknowledging, statePublishes(session: received.count - 1).count == 4 { return }
         default: break
         }

@@ -5,7 +5,7 @@ import Foundation
 public final class Mosquitto: @unchecked Sendable {
   public private(set) var port: Int
   public let folder: TemporaryFolder
-  private var process: Process?
+  private var process: ChildProcess?
   private var config: [String]
   /// Chosen here: another may be taken by a broker of a test running beside this one.
   private let portIsOurs: Bool
@@ -27,11 +27,8 @@ public final class Mosquitto: @unchecked Sendable {
       config += ["allow_anonymous false", "password_file \(folder.file("passwords"))"]
       let lines = users.map { "\($0.key):\($0.value)" }.joined(separator: "\n") + "\n"
       try lines.write(toFile: folder.file("passwords"), atomically: true, encoding: .utf8)
-      let hash = Process()
-      hash.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
-      hash.arguments = ["-U", folder.file("passwords")]
-      try hash.run()
-      hash.waitUntilExit()
+      try ChildProcess("/usr/bin/mosquitto_passwd", ["-U", folder.file("passwords")], discardOutput: true)
+        .waitUntilExit()
     }
     if persistence {
       config += ["persistence true", "persistence_location \(folder.path)/", "autosave_interval 1"]
@@ -57,12 +54,7 @@ public final class Mosquitto: @unchecked Sendable {
       try? FileManager.default.removeItem(atPath: log)
       let text = (["listener \(port) 127.0.0.1"] + config).joined(separator: "\n") + "\n"
       try text.write(toFile: folder.file("mosquitto.conf"), atomically: true, encoding: .utf8)
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
-      process.arguments = ["-c", folder.file("mosquitto.conf")]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try ChildProcess("/usr/sbin/mosquitto", ["-c", folder.file("mosquitto.conf")], discardOutput: true)
       let deadline = Date().addingTimeInterval(10)
       while Date() < deadline, process.isRunning {
         let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -72,15 +64,14 @@ public final class Mosquitto: @unchecked Sendable {
         }
         usleep(20_000)
       }
-      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-      while process.isRunning { usleep(10_000) }
+      process.stop()
       guard portIsOurs else { break }
       port = Mosquitto.freePort()
     }
     throw MosquittoError.didNotStart(port: port)
   }
 
-  public var pid: Int32? { process?.processIdentifier }
+  public var pid: Int32? { process?.pid }
 
   /// SIGKILL (`kill -9`, the default) or another signal, then waits for it to go (SIGKILL after
   /// 3 s if it lingers: a child of the test runner starts with SIGTERM blocked).
@@ -88,11 +79,10 @@ public final class Mosquitto: @unchecked Sendable {
     guard let process else { return }
     self.process = nil
     guard process.isRunning else { return }
-    kill(process.processIdentifier, signal)
+    kill(process.pid, signal)
     let deadline = Date().addingTimeInterval(3)
     while process.isRunning, Date() < deadline { usleep(10_000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    while process.isRunning { usleep(10_000) }
+    process.stop()
   }
 
   deinit {
@@ -111,26 +101,12 @@ public final class Mosquitto: @unchecked Sendable {
       openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.cnf 2>/dev/null
       chmod 644 server.key
       """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script]
-    try process.run()
-    process.waitUntilExit()
+    let process = try ChildProcess("/bin/sh", ["-c", script], discardOutput: true)
     guard process.terminationStatus == 0 else { throw MosquittoError.didNotStart(port: 0) }
   }
 
-  /// A port that was free a moment ago (bound to 0, read, closed).
-  public static func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
+  /// A port that was free a moment ago, below the ephemeral range (see `LoopbackPort`).
+  public static func freePort() -> Int { LoopbackPort.unused() }
 
   static func accepts(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

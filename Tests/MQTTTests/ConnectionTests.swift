@@ -13,16 +13,7 @@ import Testing
 
   /// Runs a mosquitto client tool and returns its stdout.
   func tool(_ name: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    let out = Pipe()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
-    process.arguments = arguments
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    try ChildProcess("/usr/bin/\(name)", arguments).wait(timeout: 30).stdout
   }
 
   @Test func aQoS1PublishIsAcknowledgedWithItsIDAndReachesASubscriber() async throws {
