@@ -11,47 +11,53 @@ import MQTT
 struct EnergymonCollector: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "energymon-collector",
-    abstract: "Stores energy readings posted to /energy in SQLite and shows them at /dashboard.")
+    abstract: "Stores energy readings posted to /energy in SQLite and shows them at /dashboard.",
+    discussion: """
+      Examples:
+        energymon-collector                        # 127.0.0.1:5000
+        energymon-collector --host 0.0.0.0 --token s3cret
+        energymon-collector --mqtt mqtt://127.0.0.1:1883
+      """)
 
-  @Option(help: "Address to listen on.")
+  @Option(help: "Address to listen on. e.g. --host 0.0.0.0 --token s3cret")
   var host = "127.0.0.1"
 
-  @Option(help: "Port to listen on.")
+  @Option(help: "Port to listen on, 1-65535. e.g. --port 8080")
   var port = 5000
 
-  @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database (WAL mode).", valueName: "file"))
+  @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database (WAL mode). e.g. --db /var/lib/energymon/collector.sqlite", valueName: "file"))
   var database = "data/collector.sqlite"
 
-  @Option(help: "Require 'Authorization: Bearer <token>' to read or write readings (default: $ENERGYMON_TOKEN).")
+  @Option(help: "Require 'Authorization: Bearer <token>' to read or write readings (default: $ENERGYMON_TOKEN, else none). e.g. --token s3cret")
   var token: String?
 
-  @Flag(help: "Allow listening on a non-loopback address without a token.")
+  @Flag(help: "Allow listening on a non-loopback address without a token (default: off). e.g. --host 0.0.0.0 --allow-unauthenticated")
   var allowUnauthenticated = false
 
   @Option(
     name: .customLong("allowed-host"),
-    help: "A further host name that requests may address (repeatable); IP addresses, localhost, --host and this machine's name always may.")
+    help: "A further host name that requests may address (repeatable); IP addresses, localhost, --host and this machine's name always may (default: none). e.g. --allowed-host energy.example.org")
   var allowedHosts: [String] = []
 
-  @Option(help: "Seconds a connection may take to send a request's headers, or stay idle between requests (0.1-3600).")
+  @Option(help: "Seconds a connection may take to send a request's headers, or stay idle between requests (0.1-3600). e.g. --header-timeout 30")
   var headerTimeout = 10.0
 
-  @Option(help: "Seconds a request body may take to arrive (0.1-3600).")
+  @Option(help: "Seconds a request body may take to arrive (0.1-3600). e.g. --body-timeout 120")
   var bodyTimeout = 60.0
 
-  @Option(help: ArgumentHelp("Prices for the cost columns of /api/energy and the dashboard (default: data/tariff.json when it exists).", valueName: "file"))
+  @Option(help: ArgumentHelp("Prices for the cost columns of /api/energy and the dashboard (default: data/tariff.json when it exists). e.g. --tariff tariff.json", valueName: "file"))
   var tariff: String?
 
-  @Option(help: ArgumentHelp("Also store readings published on this broker: mqtt://[user:password@]host[:port].", valueName: "url"))
+  @Option(help: ArgumentHelp("Also store readings published on this broker: mqtt://[user:password@]host[:port] (default: none). e.g. --mqtt mqtt://127.0.0.1:1883", valueName: "url"))
   var mqtt: String?
 
-  @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with; default: the system's.", valueName: "file"))
+  @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("CA certificate (PEM) to verify an mqtts:// broker with (default: the system's). e.g. --mqtt-ca ca.pem", valueName: "file"))
   var mqttCA: String?
 
-  @Option(name: .customLong("mqtt-subscribe"), help: ArgumentHelp("Topic filter of the state messages to store.", valueName: "filter"))
+  @Option(name: .customLong("mqtt-subscribe"), help: ArgumentHelp("Topic filter of the state messages to store. e.g. --mqtt-subscribe 'energymon/home-1/+/state'", valueName: "filter"))
   var mqttSubscribe = "energymon/+/+/state"
 
-  @Option(name: .customLong("mqtt-client-id"), help: ArgumentHelp("MQTT client id; the broker keeps this id's session, so messages published while the collector is down wait for it.", valueName: "id"))
+  @Option(name: .customLong("mqtt-client-id"), help: ArgumentHelp("MQTT client id; the broker keeps this id's session, so messages published while the collector is down wait for it. e.g. --mqtt-client-id collector-2", valueName: "id"))
   var mqttClientID = "energymon-collector"
 
   func validate() throws {

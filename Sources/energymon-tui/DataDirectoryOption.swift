@@ -4,6 +4,6 @@ import ArgumentParser
 struct DataDirectoryOption: ParsableArguments {
   @Option(
     name: .customLong("data-dir"),
-    help: ArgumentHelp("Folder for logs/, exports/ and devices.json.", valueName: "dir"))
+    help: ArgumentHelp("Folder for logs/, exports/, outbox/, devices.json, tariff.json and alerts.json. e.g. --data-dir /var/lib/energymon", valueName: "dir"))
   var dataDirectory = "data"
 }

@@ -11,10 +11,10 @@ struct Export: ParsableCommand {
 
   @OptionGroup var data: DataDirectoryOption
 
-  @Option(help: ArgumentHelp("The CSV file to write (device_id,timestamp,power).", valueName: "file"))
+  @Option(help: ArgumentHelp("The CSV file to write (device_id,timestamp,power); required. e.g. --out april.csv", valueName: "file"))
   var out: String
 
-  @Flag(help: "Overwrite --out and its -summary.csv if they exist.")
+  @Flag(help: "Overwrite --out and its -summary.csv if they exist (default: off, refuse). e.g. --out april.csv --force")
   var force = false
 
   func run() throws {
