@@ -89,7 +89,7 @@ let package = Package(
     // Helpers shared by the test targets (temporary folders).
     .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
     .testTarget(
-      name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
+      name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
     .testTarget(name: "MQTTTests", dependencies: ["MQTT", "EnergyTestSupport"]),
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),

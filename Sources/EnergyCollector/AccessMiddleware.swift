@@ -16,9 +16,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         IngestError(status: 421, "this collector does not serve the host name \"\(shown)\" (start it with --allowed-host \(shown))").json,
         status: .misdirectedRequest)
     }
-    if policy.needsToken(path: request.uri.path), let token = policy.token,
-      !token.accepts(authorization: request.headers[.authorization])
-    {
+    if policy.needsToken(path: request.uri.path), policy.grant(authorization: request.headers[.authorization]) == nil {
       var response = Response.json(
         IngestError(status: 401, "missing or wrong bearer token").json, status: .unauthorized)
       response.headers[.wwwAuthenticate] = "Bearer"

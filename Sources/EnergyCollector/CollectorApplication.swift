@@ -11,15 +11,19 @@ public func buildCollectorRouter(
   if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
   router.add(middleware: AccessMiddleware(policy: access))
   router.add(middleware: MethodMiddleware())
-  IngestController<BasicRequestContext>(store: store, metrics: metrics).addRoutes(to: router)
+  IngestController<BasicRequestContext>(store: store, access: access, metrics: metrics).addRoutes(to: router)
   if let metrics {
-    router.get("/metrics") { _, _ in
-      Response(
+    router.get("/metrics") { request, _ in
+      // Every home's figures are in it: with tokens per home, only an admin token reads it.
+      guard access.grant(authorization: request.headers[.authorization]) == .everything else {
+        return ResponseError(IngestError(status: 403, "only an admin token may read /metrics")).response
+      }
+      return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(aggregates: try await store.aggregates()))))
     }
   }
-  QueryController<BasicRequestContext>(store: store, tariff: tariff, token: access.token).addRoutes(to: router)
+  QueryController<BasicRequestContext>(store: store, tariff: tariff, access: access).addRoutes(to: router)
   return router
 }
 
@@ -40,7 +44,8 @@ public func runCollector(
   do {
     let metrics = CollectorMetrics()
     store = try SQLiteReadingStore(path: arguments.databasePath, metrics: metrics)
-    let access = AccessPolicy.serving(host: arguments.host, token: arguments.token, extraHostNames: arguments.allowedHosts)
+    let access = AccessPolicy.serving(
+      host: arguments.host, token: arguments.token, tokens: arguments.tokens, extraHostNames: arguments.allowedHosts)
     // Connections stay below the descriptor limit (the database and logs need some too), so
     // accepting never fails for lack of descriptors; the oldest silent client makes room first.
     let descriptors = DescriptorLimit.raiseToHard()

@@ -7,6 +7,9 @@ public struct CollectorArguments: Sendable {
   public var databasePath: String
   /// When set, every route that reads or writes readings requires `Authorization: Bearer <token>`.
   public var token: String?
+  /// Tokens per home (`--tokens FILE`), instead of `token`.
+  public var tokens: TokenTable?
+  public var tokensPath: String?
   /// Host names, besides the listening host and this machine's name, that requests may address.
   public var allowedHosts: [String] = []
   /// Deadlines for slow or silent clients.

@@ -14,9 +14,7 @@ public enum CollectorBanner {
     var lines = [
       "energymon-collector: dashboard \(base)/dashboard",
       "energymon-collector: database \(absolute(arguments.databasePath)) (\(readings) readings)",
-      arguments.token == nil
-        ? "energymon-collector: no token: anyone who can reach \(base) may post and read readings"
-        : "energymon-collector: token required (Authorization: Bearer …) to post and read readings",
+      Self.accessLine(arguments, base: base),
     ]
     if let tariff = arguments.tariff {
       let source = arguments.tariffPath.map { " from \(absolute($0))" } ?? ""
@@ -27,6 +25,17 @@ public enum CollectorBanner {
       lines.append("energymon-collector: mqtt: storing \(mqtt.filter) from \(mqtt.broker) (client id \(mqtt.clientID))")
     }
     return lines
+  }
+
+  static func accessLine(_ arguments: CollectorArguments, base: String) -> String {
+    if let tokens = arguments.tokens {
+      let admins = tokens.entries.filter { $0.grant == .everything }.count
+      let from = arguments.tokensPath.map { " from \(absolute($0))" } ?? ""
+      return "energymon-collector: \(tokens.entries.count) tokens\(from) (\(admins) admin): each home posts and reads only its own sources"
+    }
+    return arguments.token == nil
+      ? "energymon-collector: no token: anyone who can reach \(base) may post and read readings"
+      : "energymon-collector: token required (Authorization: Bearer …) to post and read readings"
   }
 
   public static func stopped(_ arguments: CollectorArguments, readings: Int) -> String {

@@ -85,12 +85,12 @@ public final class CollectorMetrics: Sendable {
     for aggregate in aggregates {
       // A gauge: a late reading between two stored ones can lower the integral.
       registry.makeGauge(
-        descriptor: Self.named("energymon_collector_device_energy_kwh", "Energy stored per device (trapezoid rule, kWh)."),
-        labels: [("device", aggregate.deviceID.rawValue)]
+        descriptor: Self.named("energymon_collector_device_energy_kwh", "Energy stored per source and device (trapezoid rule, kWh)."),
+        labels: [("source", aggregate.source), ("device", aggregate.deviceID.rawValue)]
       ).set(aggregate.kilowattHours)
       registry.makeGauge(
-        descriptor: Self.named("energymon_collector_device_readings", "Readings stored per device."),
-        labels: [("device", aggregate.deviceID.rawValue)]
+        descriptor: Self.named("energymon_collector_device_readings", "Readings stored per source and device."),
+        labels: [("source", aggregate.source), ("device", aggregate.deviceID.rawValue)]
       ).set(Int64(aggregate.count))
     }
     return registry.emitToBuffer()

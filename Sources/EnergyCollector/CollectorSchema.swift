@@ -100,6 +100,60 @@ enum CollectorSchema {
             kwh REAL NOT NULL
           );
           """)
+      // Filled by v4, which follows at once.
+
+    }
+    // A device belongs to one source (home): two homes' AC001 are two devices, each with its own
+    // statistics and energy (before, their readings were integrated as one device's). Existing
+    // devices are split by the source packed into each reading's id, and their figures rebuilt.
+    migrator.registerMigration("v4-devices-per-source") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE devices_v4 (
+            key INTEGER PRIMARY KEY,
+            source INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            sum REAL NOT NULL DEFAULT 0,
+            min REAL NOT NULL DEFAULT 0,
+            max REAL NOT NULL DEFAULT 0,
+            kwh REAL NOT NULL DEFAULT 0,
+            last_ts INTEGER NOT NULL DEFAULT 0,
+            last_power REAL NOT NULL DEFAULT 0,
+            UNIQUE (source, device_id)
+          );
+          INSERT INTO devices_v4 (source, device_id)
+            SELECT DISTINCT r.id >> \(ReadingKey.seqBits), d.device_id FROM readings r JOIN devices d ON d.key = r.device
+            ORDER BY 2, 1;
+          CREATE TABLE readings_v4 (
+            device INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            power REAL NOT NULL,
+            PRIMARY KEY (device, ts, id)
+          ) WITHOUT ROWID;
+          INSERT INTO readings_v4 (device, ts, id, power)
+            SELECT n.key, r.ts, r.id, r.power FROM readings r JOIN devices d ON d.key = r.device
+            JOIN devices_v4 n ON n.device_id = d.device_id AND n.source = r.id >> \(ReadingKey.seqBits);
+          DROP TABLE readings;
+          ALTER TABLE readings_v4 RENAME TO readings;
+          DROP TABLE devices;
+          ALTER TABLE devices_v4 RENAME TO devices;
+          UPDATE devices SET
+            count = (SELECT count(*) FROM readings WHERE device = devices.key),
+            sum = (SELECT sum(power) FROM readings WHERE device = devices.key),
+            min = (SELECT min(power) FROM readings WHERE device = devices.key),
+            max = (SELECT max(power) FROM readings WHERE device = devices.key),
+            last_ts = (SELECT ts FROM readings WHERE device = devices.key ORDER BY ts DESC, id DESC LIMIT 1),
+            last_power = (SELECT power FROM readings WHERE device = devices.key ORDER BY ts DESC, id DESC LIMIT 1);
+          DROP TABLE home_quarters;
+          CREATE TABLE home_quarters (
+            source INTEGER NOT NULL,
+            slot INTEGER NOT NULL,
+            kwh REAL NOT NULL,
+            PRIMARY KEY (source, slot)
+          ) WITHOUT ROWID;
+          """)
       try EnergyRollups.rebuild(db)
     }
     return migrator

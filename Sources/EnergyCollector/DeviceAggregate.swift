@@ -3,6 +3,8 @@ import EnergyCore
 /// Running figures for one device, updated on every insert so `/api/stats` never scans readings.
 public struct DeviceAggregate: Equatable, Sendable {
   public var deviceID: DeviceID
+  /// The home it belongs to; "" for readings posted without a source.
+  public var source: String = ""
   public var count: Int
   public var sum: Double
   public var min: Double
@@ -26,6 +28,29 @@ public struct DeviceAggregate: Equatable, Sendable {
       lastTimestampMs = reading.timestampMs
       lastPower = reading.power
     }
+  }
+
+  /// One row per device id: the same id in several sources folded together, as a question about
+  /// several homes at once sees them. `rows` are ordered by device id.
+  public static func merged(_ rows: [DeviceAggregate], sources: Set<String>?) -> [DeviceAggregate] {
+    var merged: [DeviceAggregate] = []
+    for row in rows where sources?.contains(row.source) ?? true {
+      guard var last = merged.last, last.deviceID == row.deviceID else {
+        merged.append(row)
+        continue
+      }
+      last.count += row.count
+      last.sum += row.sum
+      last.min = Swift.min(last.min, row.min)
+      last.max = Swift.max(last.max, row.max)
+      last.kilowattHours += row.kilowattHours
+      if row.lastTimestampMs > last.lastTimestampMs {
+        last.lastTimestampMs = row.lastTimestampMs
+        last.lastPower = row.lastPower
+      }
+      merged[merged.count - 1] = last
+    }
+    return merged
   }
 
   public static func first(_ reading: Reading) -> DeviceAggregate {

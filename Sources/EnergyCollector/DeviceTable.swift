@@ -8,9 +8,14 @@ import GRDB
 enum DeviceTable {
   private static let columns = "device_id, count, sum, min, max, kwh, last_ts, last_power"
 
-  /// Every device that has readings, ordered by id.
+  /// Every device that has readings with its source's name, ordered by id and then source.
   static func all(_ db: Database) throws -> [DeviceAggregate] {
-    try read(db.cachedStatement(sql: "SELECT \(columns) FROM devices WHERE count > 0 ORDER BY device_id"), db)
+    try read(
+      db.cachedStatement(
+        sql: """
+          SELECT d.device_id, d.count, d.sum, d.min, d.max, d.kwh, d.last_ts, d.last_power, coalesce(s.name, '') AS source
+          FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0 ORDER BY d.device_id, source
+          """), db)
   }
 
   /// The aggregate of one device, nil while it has no readings.
@@ -41,9 +46,10 @@ enum DeviceTable {
           resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
       }
       guard let text = sqlite3_column_text(handle, 0), let id = DeviceID(String(cString: text)) else { continue }
+      let source = sqlite3_column_count(handle) > 8 ? sqlite3_column_text(handle, 8).map { String(cString: $0) } ?? "" : ""
       aggregates.append(
         DeviceAggregate(
-          deviceID: id, count: Int(sqlite3_column_int64(handle, 1)), sum: sqlite3_column_double(handle, 2),
+          deviceID: id, source: source, count: Int(sqlite3_column_int64(handle, 1)), sum: sqlite3_column_double(handle, 2),
           min: sqlite3_column_double(handle, 3), max: sqlite3_column_double(handle, 4),
           kilowattHours: sqlite3_column_double(handle, 5), lastTimestampMs: sqlite3_column_int64(handle, 6),
           lastPower: sqlite3_column_double(handle, 7)))

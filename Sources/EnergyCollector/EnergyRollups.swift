@@ -2,24 +2,31 @@ import EnergyCore
 import GRDB
 
 /// Changes to the quarter-hour energy rollups made by one group of inserts, written in one go at
-/// its end. Each device has its rows in `energy_quarters`; the sum over devices is kept in
-/// `home_quarters`, so a question about the whole home reads one row per quarter hour.
+/// its end. Each device has its rows in `energy_quarters`; the sum over a source's (a home's)
+/// devices is kept in `home_quarters`, so a question about a whole home reads one row per
+/// quarter hour.
 struct EnergyRollups {
+  private struct HomeSlot: Hashable {
+    var source: Int64
+    var slot: Int64
+  }
+
   private var quarters: [Int64: [Int64: Double]] = [:]
-  private var home: [Int64: Double] = [:]
+  private var home: [HomeSlot: Double] = [:]
   private var totals: [Int64: Double] = [:]
 
   /// Adds (or with `sign` -1 takes away) the step between two readings of `device`, by the one
   /// gap rule, split at quarter hours.
   mutating func add(
-    from start: (ms: Int64, power: Double), to end: (ms: Int64, power: Double), device: Int64, sign: Double = 1
+    from start: (ms: Int64, power: Double), to end: (ms: Int64, power: Double), device: Int64, source: Int64,
+    sign: Double = 1
   ) {
     guard let step = EnergyStep(startMs: start.ms, startPower: start.power, endMs: end.ms, endPower: end.power) else {
       return
     }
     step.split { slot, kilowattHours in
       quarters[device, default: [:]][slot.index, default: 0] += sign * kilowattHours
-      home[slot.index, default: 0] += sign * kilowattHours
+      home[HomeSlot(source: source, slot: slot.index), default: 0] += sign * kilowattHours
     }
     totals[device, default: 0] += sign * step.kilowattHours
   }
@@ -38,24 +45,26 @@ struct EnergyRollups {
     }
     let whole = try db.cachedStatement(
       sql: """
-        INSERT INTO home_quarters (slot, kwh) VALUES (?, ?)
-        ON CONFLICT (slot) DO UPDATE SET kwh = kwh + excluded.kwh
+        INSERT INTO home_quarters (source, slot, kwh) VALUES (?, ?, ?)
+        ON CONFLICT (source, slot) DO UPDATE SET kwh = kwh + excluded.kwh
         """)
-    for (slot, kilowattHours) in home { try whole.execute(arguments: [slot, kilowattHours]) }
+    for (key, kilowattHours) in home { try whole.execute(arguments: [key.source, key.slot, kilowattHours]) }
   }
 
   /// Builds the rollups of readings already stored (a database made before they existed), and
   /// every device's kWh by the same rule.
   static func rebuild(_ db: Database) throws {
     try db.execute(sql: "DELETE FROM energy_quarters; DELETE FROM home_quarters")
-    let keys = try Int64.fetchAll(db, sql: "SELECT key FROM devices ORDER BY key")
-    for key in keys {
+    let devices = try Row.fetchAll(db, sql: "SELECT key, source FROM devices ORDER BY key")
+    for device in devices {
+      let key: Int64 = device[0]
+      let source: Int64 = device[1]
       var rollups = EnergyRollups()
       var previous: (ms: Int64, power: Double)?
       let rows = try Row.fetchCursor(db, sql: "SELECT ts, power FROM readings WHERE device = ? ORDER BY ts, id", arguments: [key])
       while let row = try rows.next() {
         let reading: (ms: Int64, power: Double) = (row[0], row[1])
-        if let previous { rollups.add(from: previous, to: reading, device: key) }
+        if let previous { rollups.add(from: previous, to: reading, device: key, source: source) }
         previous = reading
       }
       try rollups.write(db)

@@ -15,6 +15,8 @@ enum GroupInserter {
     rows.reserveCapacity(batches.reduce(0) { $0 + $1.readings.count })
     for (index, batch) in batches.enumerated() {
       let sourceKey = try batch.source.map { try keys.source($0, db) }
+      // Readings without a source belong to source 0, the unnamed one.
+      let home = sourceKey ?? 0
       for incoming in batch.readings {
         let id: Int64
         if let sourceKey, let seq = incoming.seq {
@@ -27,7 +29,9 @@ enum GroupInserter {
           nextUnsourced += 1
         }
         rows.append(
-          PendingRow(device: try keys.device(incoming.reading.deviceID, db), id: id, batch: index, reading: incoming.reading))
+          PendingRow(
+            device: try keys.device(incoming.reading.deviceID, source: home, db), source: home, id: id, batch: index,
+            reading: incoming.reading))
       }
     }
     if nextUnsourced != firstUnsourced {
@@ -60,6 +64,7 @@ enum GroupInserter {
     _ db: Database
   ) throws {
     let device = rows[rows.startIndex].device
+    let source = rows[rows.startIndex].source
     var aggregate = try DeviceTable.aggregate(key: device, db)
     let inOrder = aggregate.map { rows[rows.startIndex].reading.timestampMs > $0.lastTimestampMs } ?? true
     var previous = aggregate.map { (ms: $0.lastTimestampMs, power: $0.lastPower) }
@@ -69,15 +74,15 @@ enum GroupInserter {
       let reading = row.reading
       if inOrder {
         if let previous {
-          rollups.add(from: previous, to: (reading.timestampMs, reading.power), device: device)
+          rollups.add(from: previous, to: (reading.timestampMs, reading.power), device: device, source: source)
         }
         previous = (reading.timestampMs, reading.power)
       } else {
         let before = try neighbour(of: row, before: true, db)
         let after = try neighbour(of: row, before: false, db)
-        if let before { rollups.add(from: before, to: (reading.timestampMs, reading.power), device: device) }
-        if let after { rollups.add(from: (reading.timestampMs, reading.power), to: after, device: device) }
-        if let before, let after { rollups.add(from: before, to: after, device: device, sign: -1) }
+        if let before { rollups.add(from: before, to: (reading.timestampMs, reading.power), device: device, source: source) }
+        if let after { rollups.add(from: (reading.timestampMs, reading.power), to: after, device: device, source: source) }
+        if let before, let after { rollups.add(from: before, to: after, device: device, source: source, sign: -1) }
       }
       if aggregate == nil { aggregate = .first(reading) } else { aggregate!.add(reading) }
     }
@@ -119,6 +124,7 @@ enum GroupInserter {
 /// One reading on its way into the table, with the request it came in.
 private struct PendingRow: Comparable {
   var device: Int64
+  var source: Int64
   var id: Int64
   var batch: Int
   var reading: Reading
@@ -134,13 +140,26 @@ private struct PendingRow: Comparable {
 
 /// Device and source keys looked up (or created) once per group.
 private struct KeyTable {
-  private var devices: [DeviceID: Int64] = [:]
+  private struct SourceDevice: Hashable {
+    var source: Int64
+    var id: DeviceID
+  }
+
+  private var devices: [SourceDevice: Int64] = [:]
   private var sources: [String: Int64] = [:]
 
-  mutating func device(_ id: DeviceID, _ db: Database) throws -> Int64 {
-    if let key = devices[id] { return key }
-    let key = try Self.key(in: "devices", column: "device_id", id.rawValue, db)
-    devices[id] = key
+  /// The key of device `id` of the source with key `source` (0: readings without a source).
+  mutating func device(_ id: DeviceID, source: Int64, _ db: Database) throws -> Int64 {
+    if let key = devices[SourceDevice(source: source, id: id)] { return key }
+    let select = try db.cachedStatement(sql: "SELECT key FROM devices WHERE source = ? AND device_id = ?")
+    let key: Int64
+    if let found = try Int64.fetchOne(select, arguments: [source, id.rawValue]) {
+      key = found
+    } else {
+      try db.cachedStatement(sql: "INSERT INTO devices (source, device_id) VALUES (?, ?)").execute(arguments: [source, id.rawValue])
+      key = db.lastInsertedRowID
+    }
+    devices[SourceDevice(source: source, id: id)] = key
     return key
   }
 

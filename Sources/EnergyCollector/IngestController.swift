@@ -9,10 +9,13 @@ public struct IngestController<Context: RequestContext>: Sendable {
   public static var maxBodyBytes: Int { 4 << 20 }
 
   let store: any ReadingStore
+  /// With tokens per home, a home writes only its own sources.
+  let access: AccessPolicy
   let metrics: CollectorMetrics?
 
-  public init(store: any ReadingStore, metrics: CollectorMetrics? = nil) {
+  public init(store: any ReadingStore, access: AccessPolicy = AccessPolicy(token: nil), metrics: CollectorMetrics? = nil) {
     self.store = store
+    self.access = access
     self.metrics = metrics
   }
 
@@ -49,6 +52,9 @@ public struct IngestController<Context: RequestContext>: Sendable {
     case .success(let value): batch = value
     case .failure(let error): return .json(error.json, status: error.status == 413 ? .contentTooLarge : .badRequest)
     }
+    if let refusal = Self.refusal(of: batch, by: access.grant(authorization: request.headers[.authorization])) {
+      return refusal.response
+    }
     let result: IngestResult
     do {
       result = try await store.insert(batch)
@@ -68,6 +74,26 @@ public struct IngestController<Context: RequestContext>: Sendable {
     json.integer(result.duplicates)
     json.raw("}")
     return .json(json.bytes, status: .ok)
+  }
+
+  /// Why a token may not write this batch, or nil when it may: a home's token writes only
+  /// batches that name one of its sources.
+  static func refusal(of batch: IngestBatch, by grant: AccessGrant?) -> ResponseError? {
+    switch grant {
+    case nil:
+      return ResponseError(IngestError(status: 401, "missing or wrong bearer token"))
+    case .everything:
+      return nil
+    case .sources:
+      guard let source = batch.source else {
+        return ResponseError(
+          IngestError(status: 403, "this token writes for a home: send {\"source\": …, \"readings\": […]} with its source", field: "source"))
+      }
+      guard grant?.allows(source: source) == true else {
+        return ResponseError(IngestError(status: 403, "this token may not write source \"\(source)\"", field: "source"))
+      }
+      return nil
+    }
   }
 
   /// `application/json`, with or without parameters, in any case.

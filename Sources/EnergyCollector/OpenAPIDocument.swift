@@ -42,6 +42,7 @@ paths:
                   duplicates: {type: integer}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '413': {$ref: '#/components/responses/Error'}
         '415': {$ref: '#/components/responses/Error'}
@@ -55,10 +56,12 @@ paths:
               schema: {$ref: '#/components/schemas/Error'}
   /api/stats:
     get:
-      summary: Per-device count, avg, min, max, kWh and last reading, from aggregates kept on insert.
+      summary: Per-device count, avg, min, max, kWh and last reading, from aggregates kept on insert; the same device id in several sources (homes) is summed.
       security:
         - {}
         - bearer: []
+      parameters:
+        - $ref: '#/components/parameters/Source'
       responses:
         '200':
           description: Statistics keyed by device id.
@@ -71,7 +74,9 @@ paths:
                     type: object
                     additionalProperties:
                       $ref: '#/components/schemas/DeviceStats'
+        '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
   /api/readings:
@@ -82,6 +87,7 @@ paths:
         - bearer: []
       parameters:
         - $ref: '#/components/parameters/DeviceID'
+        - $ref: '#/components/parameters/Source'
         - $ref: '#/components/parameters/Since'
         - name: limit
           in: query
@@ -101,6 +107,7 @@ paths:
                     items: {$ref: '#/components/schemas/Reading'}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
   /api/energy:
@@ -119,6 +126,7 @@ paths:
         - bearer: []
       parameters:
         - $ref: '#/components/parameters/DeviceID'
+        - $ref: '#/components/parameters/Source'
         - name: period
           in: query
           description: Bucket size (quarter is 15 minutes); empty means day.
@@ -175,6 +183,7 @@ paths:
             application/json:
               schema: {$ref: '#/components/schemas/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '404':
           description: No readings were ever stored for device_id.
           content:
@@ -195,6 +204,7 @@ paths:
             text/plain:
               schema: {type: string}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
   /export.csv:
@@ -205,6 +215,7 @@ paths:
         - bearer: []
       parameters:
         - $ref: '#/components/parameters/DeviceID'
+        - $ref: '#/components/parameters/Source'
         - $ref: '#/components/parameters/Since'
       responses:
         '200':
@@ -214,6 +225,7 @@ paths:
               schema: {type: string}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
         '421': {$ref: '#/components/responses/Error'}
   /:
@@ -270,9 +282,18 @@ components:
       scheme: bearer
       description: >-
         Required on POST /energy, /api/stats, /api/readings, /api/energy, /metrics and /export.csv when the collector runs
-        with --token or ENERGYMON_TOKEN; without a token configured none is asked for. The scheme
-        name is case-insensitive.
+        with --token or ENERGYMON_TOKEN, or with --tokens (a token per home: it writes batches of its own sources only
+        and reads only their readings, else 403; /metrics needs an admin token); without a token configured none is
+        asked for. The scheme name is case-insensitive.
   parameters:
+    Source:
+      name: source
+      in: query
+      description: >-
+        Only this source (home); empty means every source the token may read. With --tokens, a home's token
+        asking for another home's source gets 403.
+      allowEmptyValue: true
+      schema: {type: string, pattern: '^[A-Za-z0-9_.-]{0,64}$'}
     DeviceID:
       name: device_id
       in: query

@@ -7,28 +7,28 @@ import Synchronization
 public struct QueryController<Context: RequestContext>: Sendable {
   let store: any ReadingStore
   let tariff: Tariff?
-  /// With a token, `/dashboard` holds readings only for a request that carries it.
-  let token: BearerToken?
+  /// Who may see which homes: every read covers only what the request's token may see.
+  let access: AccessPolicy
   /// Wall-clock time, for "today" when a request does not say.
   let now: @Sendable () -> Int64
   private let renderedStats = RenderedStats()
 
   public init(
-    store: any ReadingStore, tariff: Tariff? = nil, token: BearerToken? = nil,
+    store: any ReadingStore, tariff: Tariff? = nil, access: AccessPolicy = AccessPolicy(token: nil),
     now: @escaping @Sendable () -> Int64 = currentEpochMs
   ) {
     self.store = store
     self.tariff = tariff
-    self.token = token
+    self.access = access
     self.now = now
   }
 
   public func addRoutes(to router: Router<Context>) {
     router.get("/healthz") { _, _ in Response.json(#"{"status":"ok"}"#, status: .ok) }
-    router.get("/api/stats") { _, _ in try await self.stats() }
+    router.get("/api/stats") { request, _ in try await self.stats(request) }
     router.get("/api/readings") { request, _ in try await self.readings(request) }
     router.get("/api/energy") { request, _ in try await self.energy(request) }
-    router.get("/export.csv") { request, _ in try self.export(request) }
+    router.get("/export.csv") { request, _ in self.export(request) }
     router.get("/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -41,8 +41,32 @@ public struct QueryController<Context: RequestContext>: Sendable {
     router.get("/dashboard") { request, _ in try await self.dashboard(request) }
   }
 
-  func stats() async throws -> Response {
-    let aggregates = try await store.aggregates()
+  /// The homes a read covers: those of the request's token, narrowed by `source=`; or the
+  /// answer to give instead (400 for a malformed source, 403 for one the token may not see).
+  func sources(_ request: Request) -> Result<Set<String>?, ResponseError> {
+    // The middleware has already refused a missing or wrong token where one is needed.
+    guard let grant = access.grant(authorization: request.headers[.authorization]) else {
+      return .failure(ResponseError(IngestError(status: 401, "missing or wrong bearer token")))
+    }
+    let asked = request.uri.queryParameters["source"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    if let asked {
+      guard DeviceID.isValid(asked) else {
+        return .failure(ResponseError(IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source")))
+      }
+      guard grant.allows(source: asked) else {
+        return .failure(ResponseError(IngestError(status: 403, "this token may not read source \"\(asked)\"", field: "source")))
+      }
+    }
+    return .success(grant.scope(asking: asked))
+  }
+
+  func stats(_ request: Request) async throws -> Response {
+    let scope: Set<String>?
+    switch sources(request) {
+    case .success(let value): scope = value
+    case .failure(let refusal): return refusal.response
+    }
+    let aggregates = DeviceAggregate.merged(try await store.aggregates(), sources: scope)
     return .json(renderedStats.bytes(for: aggregates) { Self.statsJSON($0) }, status: .ok)
   }
 
@@ -74,16 +98,17 @@ public struct QueryController<Context: RequestContext>: Sendable {
 
   /// The page with its table and the last 30 days' bars filled in (when the request may see them).
   func dashboard(_ request: Request) async throws -> Response {
-    let visible = token.map { $0.accepts(authorization: request.headers[.authorization]) } ?? true
+    let grant = access.grant(authorization: request.headers[.authorization])
     let nowMs = now()
     let calendar = tariff?.calendar ?? .utc
     var page = DashboardPage(aggregates: nil, days: [], tariff: tariff, calendar: calendar, nowMs: nowMs)
-    if visible {
-      page.aggregates = try await store.aggregates()
+    if let grant {
+      let scope = grant.scope(asking: nil)
+      page.aggregates = DeviceAggregate.merged(try await store.aggregates(), sources: scope)
       let today = calendar.day(containing: nowMs)
       let boundaries = EnergyPeriod.day.boundaries(from: LocalDay(index: today.index - 29), through: today, calendar: calendar)
       let slots = QuarterHour.slots(between: boundaries)
-      let quarters = try await store.quarters(deviceID: nil, slots: slots) ?? []
+      let quarters = try await store.quarters(deviceID: nil, sources: scope, slots: slots) ?? []
       page.days = EnergyBucket.make(boundaries: boundaries, quarters: quarters, tariff: tariff, standingCharges: true)
     }
     return Response(
@@ -99,9 +124,14 @@ public struct QueryController<Context: RequestContext>: Sendable {
     } catch {
       return .json(error.json, status: .badRequest)
     }
+    let scope: Set<String>?
+    switch sources(request) {
+    case .success(let value): scope = value
+    case .failure(let refusal): return refusal.response
+    }
     let boundaries = query.period.boundaries(from: query.first, through: query.last, calendar: query.calendar)
     let slots = QuarterHour.slots(between: boundaries)
-    guard let quarters = try await store.quarters(deviceID: query.deviceID, slots: slots) else {
+    guard let quarters = try await store.quarters(deviceID: query.deviceID, sources: scope, slots: slots) else {
       return .json(IngestError(status: 404, "no readings from this device", field: "device_id").json, status: .notFound)
     }
     let buckets = EnergyBucket.make(
@@ -116,7 +146,12 @@ public struct QueryController<Context: RequestContext>: Sendable {
     } catch {
       return .json(error.json, status: .badRequest)
     }
-    let readings = try await store.latest(deviceID: query.deviceID, sinceMs: query.sinceMs, limit: query.limit)
+    let scope: Set<String>?
+    switch sources(request) {
+    case .success(let value): scope = value
+    case .failure(let refusal): return refusal.response
+    }
+    let readings = try await store.latest(deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, limit: query.limit)
     var json = JSONWriter(capacity: 32 + readings.count * 80)
     json.raw(#"{"readings":["#)
     for (index, reading) in readings.enumerated() {
@@ -134,12 +169,17 @@ public struct QueryController<Context: RequestContext>: Sendable {
   }
 
   /// Streams the matching readings in pages, so exporting millions of rows needs little memory.
-  func export(_ request: Request) throws -> Response {
+  func export(_ request: Request) -> Response {
     let query: ReadingQuery
     do {
       query = try ReadingQuery(request.uri.queryParameters, defaultLimit: 0)
     } catch {
       return .json(error.json, status: .badRequest)
+    }
+    let scope: Set<String>?
+    switch sources(request) {
+    case .success(let value): scope = value
+    case .failure(let refusal): return refusal.response
     }
     let store = self.store
     return Response(
@@ -149,7 +189,8 @@ public struct QueryController<Context: RequestContext>: Sendable {
         try await writer.write(ByteBuffer(string: CSVFormat.header + "\n"))
         var cursor: ExportCursor?
         repeat {
-          let page = try await store.page(deviceID: query.deviceID, sinceMs: query.sinceMs, after: cursor, limit: 5000)
+          let page = try await store.page(
+            deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, after: cursor, limit: 5000)
           var bytes: [UInt8] = []
           bytes.reserveCapacity(page.readings.count * 40)
           for reading in page.readings { CSVFormat.appendRow(reading, to: &bytes) }
@@ -160,6 +201,19 @@ public struct QueryController<Context: RequestContext>: Sendable {
       })
   }
 
+}
+
+/// An error answer a helper hands back to its route.
+struct ResponseError: Error {
+  let error: IngestError
+
+  init(_ error: IngestError) { self.error = error }
+
+  var response: Response {
+    var response = Response.json(error.json, status: HTTPResponse.Status(code: error.status))
+    if error.status == 401 { response.headers[.wwwAuthenticate] = "Bearer" }
+    return response
+  }
 }
 
 /// The last `/api/stats` body and the aggregates it was written from: the store hands out the

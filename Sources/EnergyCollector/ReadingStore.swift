@@ -12,25 +12,46 @@ public struct IngestResult: Equatable, Sendable {
 }
 
 /// Durable storage of readings, behind a protocol so routes can be tested against any store.
+///
+/// A device is a device of one source (home): two homes' `AC001` are two devices, with their own
+/// statistics and energy. Reads take `sources`, the homes they cover (nil: every one; readings
+/// posted without a source belong to the source named "").
 public protocol ReadingStore: Sendable {
   /// Stores the whole batch atomically; readings whose (source, seq) is already stored are skipped.
   func insert(_ batch: IngestBatch) async throws -> IngestResult
-  /// Per-device aggregates, ordered by device id.
+  /// Per-device aggregates of every source, ordered by device id and then source.
   func aggregates() async throws -> [DeviceAggregate]
   /// The newest `limit` readings (of one device, at or after `sinceMs`, if given), oldest first.
-  func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading]
-  /// Up to `limit` readings after `cursor` (from the start when nil), by device id and then time,
-  /// for streaming exports; the returned cursor is nil once nothing is left.
-  func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
-    -> (readings: [Reading], next: ExportCursor?)
+  func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading]
+  /// Up to `limit` readings after `cursor` (from the start when nil), by device id, source and
+  /// then time, for streaming exports; the returned cursor is nil once nothing is left.
+  func page(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int)
+    async throws -> (readings: [Reading], next: ExportCursor?)
   /// The quarter-hour energy rollups with slot indexes in `slots`, sorted, of one device or of
-  /// every device together; nil for a device never seen.
-  func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]?
+  /// every device together, summed over `sources`; nil for a device never seen there.
+  func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
+    -> [(slot: Int64, kilowattHours: Double)]?
 }
 
-/// Where an export stopped: the last reading sent, by its device and key.
+extension ReadingStore {
+  public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
+    try await latest(deviceID: deviceID, sources: nil, sinceMs: sinceMs, limit: limit)
+  }
+
+  public func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
+    -> (readings: [Reading], next: ExportCursor?)
+  {
+    try await page(deviceID: deviceID, sources: nil, sinceMs: sinceMs, after: cursor, limit: limit)
+  }
+
+  public func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {
+    try await quarters(deviceID: deviceID, sources: nil, slots: slots)
+  }
+}
+
+/// Where an export stopped: the last reading sent, by its device's key in the store and its own.
 public struct ExportCursor: Equatable, Sendable {
-  public var deviceID: DeviceID
+  public var deviceKey: Int64
   public var timestampMs: Int64
   public var id: Int64
 }

@@ -75,7 +75,7 @@ public final class SQLiteReadingStore: ReadingStore {
   /// Each device's newest readings are one backwards range of the table; they are merged here.
   /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
   /// oldest kept, so the work stays near `limit` however many devices there are.
-  public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
+  public func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
     try await read { db in
       var newest: [(id: Int64, reading: Reading)] = []
       var floor = sinceMs ?? Int64.min
@@ -83,7 +83,7 @@ public final class SQLiteReadingStore: ReadingStore {
         newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
         if newest.count > limit { newest.removeLast(newest.count - limit) }
       }
-      for (key, id) in try Self.devices(deviceID, db) {
+      for (key, id) in try Self.devices(deviceID, sources, db) {
         let rows = try Row.fetchCursor(
           db.cachedStatement(
             sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?"),
@@ -102,16 +102,22 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   public func page(
-    deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
+    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
   ) async throws -> (readings: [Reading], next: ExportCursor?) {
     try await read { db in
       var readings: [Reading] = []
       var last: (ts: Int64, id: Int64)?
-      var lastDevice: DeviceID?
-      for (key, id) in try Self.devices(deviceID, db) where cursor.map({ id >= $0.deviceID }) ?? true {
+      var lastDevice: Int64?
+      var devices = try Self.devices(deviceID, sources, db)[...]
+      // Devices come in a fixed order (id, then source): resume at the cursor's.
+      if let cursor {
+        guard let index = devices.firstIndex(where: { $0.key == cursor.deviceKey }) else { return ([], nil) }
+        devices = devices[index...]
+      }
+      for (key, id) in devices {
         // Rows after (ts, id): where the cursor stopped in its device, else from `since` on.
         let after =
-          if let cursor, cursor.deviceID == id { (cursor.timestampMs, cursor.id) } else {
+          if let cursor, cursor.deviceKey == key { (cursor.timestampMs, cursor.id) } else {
             (sinceMs.map { $0 - 1 } ?? Int64.min, Int64.max)
           }
         let rows = try Row.fetchCursor(
@@ -121,30 +127,58 @@ public final class SQLiteReadingStore: ReadingStore {
         while let row = try rows.next() {
           readings.append(Reading(deviceID: id, timestampMs: row["ts"], power: row["power"]))
           last = (row["ts"], row["id"])
-          lastDevice = id
+          lastDevice = key
         }
         if readings.count == limit { break }
       }
       guard readings.count == limit, let last, let lastDevice else { return (readings, nil) }
-      return (readings, ExportCursor(deviceID: lastDevice, timestampMs: last.ts, id: last.id))
+      return (readings, ExportCursor(deviceKey: lastDevice, timestampMs: last.ts, id: last.id))
     }
   }
 
-  public func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {
+  public func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
+    -> [(slot: Int64, kilowattHours: Double)]?
+  {
     try await read { db in
       let rows: [Row]
       if let deviceID {
-        guard let key = try Self.devices(deviceID, db).first?.key else { return nil }
+        let keys = try Self.devices(deviceID, sources, db).map(\.key)
+        guard !keys.isEmpty else { return nil }
         rows = try Row.fetchAll(
-          db.cachedStatement(sql: "SELECT slot, kwh FROM energy_quarters WHERE device = ? AND slot >= ? AND slot < ? ORDER BY slot"),
-          arguments: [key, slots.lowerBound, slots.upperBound])
+          db.cachedStatement(
+            sql: """
+              SELECT slot, sum(kwh) FROM energy_quarters, json_each(?) ON device = json_each.value
+              WHERE slot >= ? AND slot < ? GROUP BY slot ORDER BY slot
+              """),
+          arguments: [Self.jsonList(keys), slots.lowerBound, slots.upperBound])
+      } else if let sources {
+        rows = try Row.fetchAll(
+          db.cachedStatement(
+            sql: """
+              SELECT slot, sum(kwh) FROM home_quarters, json_each(?) ON source = json_each.value
+              WHERE slot >= ? AND slot < ? GROUP BY slot ORDER BY slot
+              """),
+          arguments: [Self.jsonList(try Self.sourceKeys(sources, db)), slots.lowerBound, slots.upperBound])
       } else {
         rows = try Row.fetchAll(
-          db.cachedStatement(sql: "SELECT slot, kwh FROM home_quarters WHERE slot >= ? AND slot < ? ORDER BY slot"),
+          db.cachedStatement(sql: "SELECT slot, sum(kwh) FROM home_quarters WHERE slot >= ? AND slot < ? GROUP BY slot ORDER BY slot"),
           arguments: [slots.lowerBound, slots.upperBound])
       }
       return rows.map { (slot: $0[0], kilowattHours: $0[1]) }
     }
+  }
+
+  private static func jsonList(_ keys: [Int64]) -> String {
+    "[" + keys.map(String.init).joined(separator: ",") + "]"
+  }
+
+  /// The keys of the named sources that exist; "" is the unnamed source of readings posted
+  /// without one (key 0).
+  private static func sourceKeys(_ names: Set<String>, _ db: Database) throws -> [Int64] {
+    let named = try Row.fetchAll(db, sql: "SELECT key, name FROM sources").compactMap { row -> Int64? in
+      names.contains(row["name"]) ? row["key"] : nil
+    }
+    return named + (names.contains("") ? [0] : [])
   }
 
   /// A read on the pool, counted in the metrics while it runs.
@@ -153,14 +187,23 @@ public final class SQLiteReadingStore: ReadingStore {
     return try await metrics.reading { try await pool.read(body) }
   }
 
-  /// The devices asked for (one, or all by id), with their keys.
-  private static func devices(_ deviceID: DeviceID?, _ db: Database) throws -> [(key: Int64, id: DeviceID)] {
+  /// The devices asked for (one id, or all) of `sources` (nil: all), with their keys, ordered by
+  /// id and then source.
+  private static func devices(_ deviceID: DeviceID?, _ sources: Set<String>?, _ db: Database) throws
+    -> [(key: Int64, id: DeviceID)]
+  {
+    let select = """
+      SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
+      """
     let rows =
       if let deviceID {
-        try Row.fetchAll(db, sql: "SELECT key, device_id FROM devices WHERE device_id = ?", arguments: [deviceID.rawValue])
+        try Row.fetchAll(db, sql: select + " WHERE d.device_id = ? ORDER BY source", arguments: [deviceID.rawValue])
       } else {
-        try Row.fetchAll(db, sql: "SELECT key, device_id FROM devices ORDER BY device_id")
+        try Row.fetchAll(db, sql: select + " ORDER BY d.device_id, source")
       }
-    return rows.compactMap { row in DeviceID(row["device_id"]).map { (row["key"], $0) } }
+    return rows.compactMap { row in
+      guard sources?.contains(row["source"]) ?? true, let id = DeviceID(row["device_id"]) else { return nil }
+      return (row["key"], id)
+    }
   }
 }

@@ -17,7 +17,10 @@ struct EnergymonCollector: AsyncParsableCommand {
         energymon-collector                        # 127.0.0.1:5000
         energymon-collector --host 0.0.0.0 --token s3cret
         energymon-collector --mqtt mqtt://127.0.0.1:1883
-      """)
+        energymon-collector --tokens tokens.json            # a token per home
+        printf %s "$TOKEN" | energymon-collector hash-token --source home-1 >> lines
+      """,
+    subcommands: [HashToken.self])
 
   @Option(help: "Address to listen on. e.g. --host 0.0.0.0 --token s3cret")
   var host = "127.0.0.1"
@@ -30,6 +33,9 @@ struct EnergymonCollector: AsyncParsableCommand {
 
   @Option(help: "Require 'Authorization: Bearer <token>' to read or write readings (default: $ENERGYMON_TOKEN, else none). e.g. --token s3cret")
   var token: String?
+
+  @Option(help: ArgumentHelp("Tokens per home (JSON: SHA-256 of each token and the sources it may write and read, or admin); a home cannot see another's readings (default: none). e.g. --tokens tokens.json", valueName: "file"))
+  var tokens: String?
 
   @Flag(help: "Allow listening on a non-loopback address without a token (default: off). e.g. --host 0.0.0.0 --allow-unauthenticated")
   var allowUnauthenticated = false
@@ -70,6 +76,9 @@ struct EnergymonCollector: AsyncParsableCommand {
     if let token, let problem = AccessToken.problem(with: token) {
       throw ValidationError("--token \(problem)")
     }
+    if token != nil, tokens != nil {
+      throw ValidationError("give --token (one token for everything) or --tokens (a token per home), not both")
+    }
     if let mqtt, case .failure(let error) = BrokerAddress.parse(mqtt) {
       throw ValidationError("--mqtt: \(error.message)")
     }
@@ -87,7 +96,14 @@ struct EnergymonCollector: AsyncParsableCommand {
 
   func run() async throws {
     var arguments = CollectorArguments(host: host, port: port, databasePath: database)
-    if let token {
+    if let tokens {
+      do throws(ConfigFileError) {
+        arguments.tokens = try TokenTable.load(path: tokens)
+        arguments.tokensPath = tokens
+      } catch {
+        throw ValidationError(error.description)
+      }
+    } else if let token {
       arguments.token = token
     } else if let fromEnvironment = ProcessInfo.processInfo.environment["ENERGYMON_TOKEN"] {
       if let problem = AccessToken.problem(with: fromEnvironment) {
@@ -113,9 +129,9 @@ struct EnergymonCollector: AsyncParsableCommand {
     }
     arguments.headTimeoutSeconds = headerTimeout
     arguments.bodyTimeoutSeconds = bodyTimeout
-    if arguments.token == nil && !allowUnauthenticated && !arguments.isLoopback {
+    if arguments.token == nil && arguments.tokens == nil && !allowUnauthenticated && !arguments.isLoopback {
       throw ValidationError(
-        "refusing to listen on \(host) without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated")
+        "refusing to listen on \(host) without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated")
     }
     let folder = PathText.parent(of: database)
     if !folder.isEmpty {

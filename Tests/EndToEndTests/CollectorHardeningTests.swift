@@ -95,8 +95,8 @@ import Testing
     (["--token", ""], "energymon-collector: --token must not be empty\n"),
     (["--token", "two words"], "energymon-collector: --token may hold only visible ASCII characters (no spaces, tabs or newlines)\n"),
     (["--token", "line\n"], "energymon-collector: --token may hold only visible ASCII characters (no spaces, tabs or newlines)\n"),
-    (["--host", "127.example.com"], "energymon-collector: refusing to listen on 127.example.com without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n"),
-    (["--host", "127.0.0.1.nip.io"], "energymon-collector: refusing to listen on 127.0.0.1.nip.io without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n"),
+    (["--host", "127.example.com"], "energymon-collector: refusing to listen on 127.example.com without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n"),
+    (["--host", "127.0.0.1.nip.io"], "energymon-collector: refusing to listen on 127.0.0.1.nip.io without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n"),
     (["--header-timeout", "0"], "energymon-collector: --header-timeout must be from 0.1 to 3600 seconds\n"),
     (["--port", "99999"], "energymon-collector: --port must be from 1 to 65535\n"),
   ])

@@ -135,6 +135,6 @@ import Testing
     defer { folder.cleanUp() }
     let result = try runProcess(collectorPath, ["--host", "0.0.0.0", "--db", folder.file("c.sqlite")], timeout: 10)
     #expect(result.status == 2)
-    #expect(result.stderr == "energymon-collector: refusing to listen on 0.0.0.0 without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN) or --allow-unauthenticated\n")
+    #expect(result.stderr == "energymon-collector: refusing to listen on 0.0.0.0 without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n")
   }
 }

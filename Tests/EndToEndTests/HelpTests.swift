@@ -51,10 +51,11 @@ import Testing
   }
 
   @Test func theCollectorsHelpAndTheReadmeNameTheSameOptionsEachWithDefaultAndExample() throws {
-    let help = helpEntries(try runProcess(collectorPath, ["--help"]).stdout)
-    #expect(help.count >= 13, "\(help.keys.sorted())")
-    #expect(Set(help.keys) == synopsisOptions(startingWith: "swift run energymon-collector "))
-    for (option, text) in help {
+    let main = helpEntries(try runProcess(collectorPath, ["--help"]).stdout)
+    let hashToken = helpEntries(try runProcess(collectorPath, ["hash-token", "--help"]).stdout)
+    #expect(main.count >= 14, "\(main.keys.sorted())")
+    #expect(Set(main.keys).union(hashToken.keys) == synopsisOptions(startingWith: "swift run energymon-collector "))
+    for (option, text) in main.merging(hashToken, uniquingKeysWith: { $0 + $1 }) {
       #expect(text.contains("default"), "\(option): \(text)")
       #expect(text.contains("e.g. --"), "\(option): \(text)")
     }

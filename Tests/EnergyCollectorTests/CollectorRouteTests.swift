@@ -102,11 +102,13 @@ import Testing
     }
     func insert(_ batch: IngestBatch) async throws -> IngestResult { throw DiskFull() }
     func aggregates() async throws -> [DeviceAggregate] { [] }
-    func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] { [] }
-    func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
-      -> (readings: [Reading], next: ExportCursor?)
+    func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading] { [] }
+    func page(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int)
+      async throws -> (readings: [Reading], next: ExportCursor?)
     { ([], nil) }
-    func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? { [] }
+    func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
+      -> [(slot: Int64, kilowattHours: Double)]?
+    { [] }
   }
 
   @Test func aStoreThatCannotWriteGets503WithRetryAfterAndTheReason() async throws {

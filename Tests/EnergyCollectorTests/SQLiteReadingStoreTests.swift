@@ -125,4 +125,38 @@ import Testing
     let all = try await store.page(deviceID: nil, sinceMs: nil, after: nil, limit: 100)
     #expect(all.readings.map(\.power) == [1000, 2000, 1500, 100, 100])
   }
+
+  @Test func aDatabaseWithTwoHomesOfTheSameDeviceIDIsSplitIntoTwoDevices() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let path = folder.file("c.sqlite")
+    do {
+      // As version 3 stored it: one AC001 row for both homes, readings keyed by source << 40 | seq.
+      let queue = try DatabaseQueue(path: path)
+      try CollectorSchema.migrator.migrate(queue, upTo: "v3-energy-rollups")
+      let home1 = Int64(1) << ReadingKey.seqBits
+      let home2 = Int64(2) << ReadingKey.seqBits
+      try await queue.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO sources (key, name) VALUES (1, 'home-1'), (2, 'home-2');
+            INSERT INTO devices (key, device_id, count) VALUES (1, 'AC001', 5);
+            INSERT INTO readings (device, ts, id, power) VALUES
+              (1, \(noon), \(home1 + 1), 600), (1, \(noon + 60_000), \(home1 + 2), 600),
+              (1, \(noon + 1000), \(home2 + 1), 3000), (1, \(noon + 61_000), \(home2 + 2), 3000),
+              (1, \(noon + 2000), 1, 60);
+            """)
+      }
+    }
+    let store = try SQLiteReadingStore(path: path)
+    let stats = try await store.aggregates()
+    #expect(stats.map(\.source) == ["", "home-1", "home-2"])
+    #expect(stats.map(\.count) == [1, 2, 2])
+    #expect(stats.map { ($0.kilowattHours * 1e6).rounded() } == [0, 10_000, 50_000], "each home integrated on its own")
+    #expect(stats.map(\.lastPower) == [60, 600, 3000])
+    let home2 = try await store.quarters(deviceID: nil, sources: ["home-2"], slots: 0..<Int64.max / 2) ?? []
+    #expect(abs(home2.reduce(0) { $0 + $1.kilowattHours } - 0.05) < 1e-9)
+    let resent = IngestBatch(source: "home-2", readings: [reading("AC001", 1, 3000, seq: 1)])
+    #expect(try await store.insert(resent) == IngestResult(accepted: 0, duplicates: 1), "its keys survived the split")
+  }
 }
