@@ -99,6 +99,8 @@ import Testing
     (["--host", "127.0.0.1.nip.io"], "energymon-collector: refusing to listen on 127.0.0.1.nip.io without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n"),
     (["--header-timeout", "0"], "energymon-collector: --header-timeout must be from 0.1 to 3600 seconds\n"),
     (["--port", "99999"], "energymon-collector: --port must be from 1 to 65535\n"),
+    (["--token", "x", "--tokens", "t.json"], "energymon-collector: give --token (one token for everything) or --tokens (a token per home), not both\n"),
+    (["--tokens", "/nonexistent/tokens.json"], "energymon-collector: tokens file /nonexistent/tokens.json: not found\n"),
   ])
   func badStartOptionsExitTwoWithOneLine(arguments: [String], message: String) throws {
     let folder = TemporaryFolder()
@@ -106,5 +108,40 @@ import Testing
     let result = try runProcess(collectorPath, ["--db", folder.file("c.sqlite"), "--port", "1"] + arguments, timeout: 20)
     #expect(result.status == 2)
     #expect(result.stderr == message)
+  }
+
+  /// The real binary end to end: lines made by `hash-token` make the file, each home's token
+  /// reaches only its own readings, and a file with a token in clear is refused at start.
+  @Test func tokensPerHomeFromHashTokenLines() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    func hashed(_ token: String, _ options: [String]) throws -> String {
+      let script = "printf '%s\\n' '\(token)' | '\(collectorPath)' hash-token " + options.joined(separator: " ")
+      return try runProcess("/bin/sh", ["-c", script]).stdout.trimmingCharacters(in: .newlines)
+    }
+    let lines = [try hashed("h1-secret", ["--source", "home-1"]), try hashed("root-secret", ["--admin"])]
+    #expect(lines[0].hasPrefix(#"{"sha256":""#) && lines[0].hasSuffix(#"","sources":["home-1"]}"#), "\(lines)")
+    try #"{"tokens":[\#(lines.joined(separator: ","))]}"#.write(toFile: folder.file("tokens.json"), atomically: true, encoding: .utf8)
+    try #"{"tokens":[{"token":"h1-secret","sources":["home-1"]}]}"#.write(toFile: folder.file("clear.json"), atomically: true, encoding: .utf8)
+    let clear = try runProcess(collectorPath, ["--db", folder.file("c.sqlite"), "--tokens", folder.file("clear.json")], timeout: 20)
+    #expect(clear.status == 2)
+    #expect(clear.stderr.hasSuffix("clear.json: tokens[0].token: unknown key (known: sha256, sources, admin)\n"), "\(clear.stderr)")
+
+    let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))
+    try collector.start(["--tokens", folder.file("tokens.json")])
+    defer { collector.kill() }
+    func curl(_ token: String, _ arguments: [String]) -> String {
+      (try? runProcess("/usr/bin/curl", ["-s", "--max-time", "10", "-H", "Authorization: Bearer \(token)"] + arguments, timeout: 15))?.stdout ?? ""
+    }
+    let batch = { (home: String) in
+      #"{"source":"\#(home)","readings":[{"device_id":"AC001","timestamp":"2025-04-10T12:00:00Z","power":100,"seq":1}]}"#
+    }
+    let json = ["-H", "Content-Type: application/json", "-w", " %{http_code}", "--data-binary"]
+    #expect(curl("h1-secret", json + [batch("home-1"), "\(collector.url)/energy"]) == #"{"accepted":1,"duplicates":0} 200"#)
+    #expect(curl("h1-secret", json + [batch("home-2"), "\(collector.url)/energy"]).hasSuffix(" 403"))
+    #expect(curl("root-secret", json + [batch("home-2"), "\(collector.url)/energy"]).hasSuffix(" 200"))
+    #expect(curl("h1-secret", ["\(collector.url)/export.csv"]) == "device_id,timestamp,power\nAC001,2025-04-10T12:00:00.000Z,100.0\n")
+    #expect(curl("root-secret", ["\(collector.url)/export.csv"]).split(separator: "\n").count == 3)
+    #expect(curl("h1-secret", ["-o", "/dev/null", "-w", "%{http_code}", "\(collector.url)/export.csv?source=home-2"]) == "403")
   }
 }
