@@ -40,10 +40,19 @@ public func runCollector(
   _ arguments: CollectorArguments, logger: Logger, announce: @escaping @Sendable (String) -> Void = { _ in }
 ) async throws {
   let app: Application<RouterResponder<BasicRequestContext>>
-  let store: SQLiteReadingStore
+  let store: any ReadingStore
+  var postgres: PostgresReadingStore?
   do {
     let metrics = CollectorMetrics()
-    store = try SQLiteReadingStore(path: arguments.databasePath, metrics: metrics)
+    if PostgresLocation.isURL(arguments.databasePath) {
+      guard case .success(let location) = PostgresLocation.parse(arguments.databasePath) else {
+        throw CollectorStartError(description: "--db: not a postgres:// URL")
+      }
+      postgres = PostgresReadingStore(location: location, retainDays: arguments.retainRawDays, metrics: metrics, logger: logger)
+      store = postgres!
+    } else {
+      store = try SQLiteReadingStore(path: arguments.databasePath, metrics: metrics)
+    }
     let access = AccessPolicy.serving(
       host: arguments.host, token: arguments.token, tokens: arguments.tokens, extraHostNames: arguments.allowedHosts)
     // Connections stay below the descriptor limit (the database and logs need some too), so
@@ -69,20 +78,21 @@ public func runCollector(
         for line in CollectorBanner.starting(arguments, port: port, readings: readings) { announce(line) }
       },
       logger: logger)
+  } catch let error as CollectorStartError {
+    throw error
   } catch {
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")
   }
-  if let mqtt = arguments.mqtt {
-    let ingest = MQTTIngest(settings: mqtt, store: store, announce: announce)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await app.runService() }
-      group.addTask { await ingest.run() }
-      // The server ends on SIGINT/SIGTERM (or fails to start); the subscriber goes with it.
-      try await group.next()
-      group.cancelAll()
-    }
-  } else {
-    try await app.runService()
+  let ingest = arguments.mqtt.map { MQTTIngest(settings: $0, store: store, announce: announce) }
+  let database = postgres
+  try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await app.runService() }
+    if let ingest { group.addTask { await ingest.run() } }
+    if let database { group.addTask { await database.run() } }
+    // The server ends on SIGINT/SIGTERM (or fails to start); the subscriber and the database
+    // pool go with it.
+    try await group.next()
+    group.cancelAll()
   }
   let readings = (try? await store.readingCount()) ?? 0
   announce(CollectorBanner.stopped(arguments, readings: readings))

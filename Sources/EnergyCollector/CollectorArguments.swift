@@ -4,7 +4,10 @@ import EnergyCore
 public struct CollectorArguments: Sendable {
   public var host: String
   public var port: Int
+  /// An SQLite file, or a `postgres://` URL.
   public var databasePath: String
+  /// With PostgreSQL: days of raw readings kept (statistics and energy rollups stay); nil: all.
+  public var retainRawDays: Int?
   /// When set, every route that reads or writes readings requires `Authorization: Bearer <token>`.
   public var token: String?
   /// Tokens per home (`--tokens FILE`), instead of `token`.

@@ -13,7 +13,7 @@ public enum CollectorBanner {
     let base = baseURL(host: arguments.host, port: port)
     var lines = [
       "energymon-collector: dashboard \(base)/dashboard",
-      "energymon-collector: database \(absolute(arguments.databasePath)) (\(readings) readings)",
+      "energymon-collector: database \(shown(arguments)) (\(readings) readings)",
       Self.accessLine(arguments, base: base),
     ]
     if let tariff = arguments.tariff {
@@ -39,7 +39,16 @@ public enum CollectorBanner {
   }
 
   public static func stopped(_ arguments: CollectorArguments, readings: Int) -> String {
-    "energymon-collector: stopped; \(absolute(arguments.databasePath)) holds \(readings) readings"
+    "energymon-collector: stopped; \(shown(arguments)) holds \(readings) readings"
+  }
+
+  /// The database for the console: a PostgreSQL URL without its password, or the file's full path.
+  static func shown(_ arguments: CollectorArguments) -> String {
+    if case .success(let location) = PostgresLocation.parse(arguments.databasePath) {
+      let retention = arguments.retainRawDays.map { ", raw readings kept \($0) days" } ?? ""
+      return location.description + retention
+    }
+    return absolute(arguments.databasePath)
   }
 
   static func absolute(_ path: String) -> String {

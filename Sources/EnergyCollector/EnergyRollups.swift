@@ -34,6 +34,16 @@ struct EnergyRollups {
   /// kWh added so far for `device` by this group.
   func total(device: Int64) -> Double { totals[device] ?? 0 }
 
+  /// The changes per device and quarter hour, sorted, so concurrent writers lock rows in one order.
+  var deviceRows: [(device: Int64, slot: Int64, kilowattHours: Double)] {
+    quarters.flatMap { device, slots in slots.map { (device, $0.key, $0.value) } }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+  }
+
+  /// The changes per source (home) and quarter hour, sorted likewise.
+  var homeRows: [(source: Int64, slot: Int64, kilowattHours: Double)] {
+    home.map { ($0.key.source, $0.key.slot, $0.value) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+  }
+
   func write(_ db: Database) throws {
     let device = try db.cachedStatement(
       sql: """

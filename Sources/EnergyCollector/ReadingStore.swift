@@ -34,6 +34,11 @@ public protocol ReadingStore: Sendable {
 }
 
 extension ReadingStore {
+  /// Readings stored, from the per-device counts kept on insert (no table scan).
+  public func readingCount() async throws -> Int {
+    try await aggregates().reduce(0) { $0 + $1.count }
+  }
+
   public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
     try await latest(deviceID: deviceID, sources: nil, sinceMs: sinceMs, limit: limit)
   }

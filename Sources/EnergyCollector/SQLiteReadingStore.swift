@@ -67,11 +67,6 @@ public final class SQLiteReadingStore: ReadingStore {
     try await cache.aggregates { try await read { db in try DeviceTable.all(db) } }
   }
 
-  /// Readings stored, from the per-device counts kept on insert (no table scan).
-  public func readingCount() async throws -> Int {
-    try await aggregates().reduce(0) { $0 + $1.count }
-  }
-
   /// Each device's newest readings are one backwards range of the table; they are merged here.
   /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
   /// oldest kept, so the work stays near `limit` however many devices there are.

@@ -11,7 +11,7 @@ import MQTT
 struct EnergymonCollector: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "energymon-collector",
-    abstract: "Stores energy readings posted to /energy in SQLite and shows them at /dashboard.",
+    abstract: "Stores energy readings posted to /energy in SQLite or PostgreSQL and shows them at /dashboard.",
     discussion: """
       Examples:
         energymon-collector                        # 127.0.0.1:5000
@@ -28,8 +28,11 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(help: "Port to listen on, 1-65535. e.g. --port 8080")
   var port = 5000
 
-  @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database (WAL mode). e.g. --db /var/lib/energymon/collector.sqlite", valueName: "file"))
+  @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database file (WAL mode), or a PostgreSQL database that several collectors may share: postgres://user[:password]@host[:5432]/database[?sslmode=require]. e.g. --db postgres://energymon@db.lan/energymon", valueName: "file"))
   var database = "data/collector.sqlite"
+
+  @Option(name: .customLong("retain-raw"), help: ArgumentHelp("With PostgreSQL: days of raw readings to keep, 1-36500; older days are dropped whole while statistics and the quarter-hour energy stay (default: keep all). e.g. --retain-raw 90", valueName: "days"))
+  var retainRaw: Int?
 
   @Option(help: "Require 'Authorization: Bearer <token>' to read or write readings (default: $ENERGYMON_TOKEN, else none). e.g. --token s3cret")
   var token: String?
@@ -76,6 +79,13 @@ struct EnergymonCollector: AsyncParsableCommand {
     if let token, let problem = AccessToken.problem(with: token) {
       throw ValidationError("--token \(problem)")
     }
+    if PostgresLocation.isURL(database), case .failure(let error) = PostgresLocation.parse(database) {
+      throw ValidationError("--db: \(error.description)")
+    }
+    if let retainRaw {
+      guard PostgresLocation.isURL(database) else { throw ValidationError("--retain-raw needs a postgres:// --db") }
+      guard (1...36500).contains(retainRaw) else { throw ValidationError("--retain-raw must be from 1 to 36500 days") }
+    }
     if token != nil, tokens != nil {
       throw ValidationError("give --token (one token for everything) or --tokens (a token per home), not both")
     }
@@ -112,6 +122,7 @@ struct EnergymonCollector: AsyncParsableCommand {
       arguments.token = fromEnvironment
     }
     arguments.allowedHosts = allowedHosts
+    arguments.retainRawDays = retainRaw
     do throws(ConfigFileError) {
       if let tariff {
         arguments.tariff = try Tariff.load(path: tariff)
@@ -134,7 +145,7 @@ struct EnergymonCollector: AsyncParsableCommand {
         "refusing to listen on \(host) without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated")
     }
     let folder = PathText.parent(of: database)
-    if !folder.isEmpty {
+    if !PostgresLocation.isURL(database), !folder.isEmpty {
       try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
     var logger = Logger(label: "energymon-collector")

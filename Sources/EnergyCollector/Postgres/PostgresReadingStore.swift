@@ -1,0 +1,553 @@
+import EnergyCore
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The collector's readings in PostgreSQL, which several collectors may share. Writes are
+/// grouped as with SQLite (`AsyncGroupCommit`, two groups in flight), each group one transaction
+/// that locks its devices' rows, so collectors writing the same device take turns and its
+/// statistics and energy stay exact. Nothing is cached for longer than 500 ms, so any collector
+/// shows another's commit within a second.
+public final class PostgresReadingStore: ReadingStore {
+  /// How long one database operation may take before the request gets 503.
+  static let deadline: Duration = .seconds(5)
+
+  public let location: PostgresLocation
+  let client: PostgresClient
+  private let logger: Logger
+  private let writes: AsyncGroupCommit<IngestBatch, IngestResult>
+  private let cache = AggregateCache()
+  private let metrics: CollectorMetrics?
+  /// Days of raw readings kept (`--retain-raw`); nil keeps every day.
+  private let retainDays: Int?
+  private let state = Mutex(State())
+
+  private struct State {
+    /// Why the store cannot answer yet (the schema is not made), or nil once it can.
+    var notReady: String? = "connecting to the database"
+    var sources: [String: Int64] = [:]
+    var devices: [DeviceKey: Int64] = [:]
+    var partitions: Set<Int64> = []
+  }
+
+  struct DeviceKey: Hashable {
+    var source: Int64
+    var id: DeviceID
+  }
+
+  public init(location: PostgresLocation, retainDays: Int? = nil, metrics: CollectorMetrics? = nil, logger: Logger) {
+    self.location = location
+    self.retainDays = retainDays
+    self.metrics = metrics
+    self.logger = logger
+    var configuration = PostgresClient.Configuration(
+      host: location.host, port: location.port, username: location.username, password: location.password,
+      database: location.database,
+      tls: location.tls == .require ? .require(.makeClientConfiguration()) : .disable)
+    configuration.options.connectTimeout = .seconds(2)
+    configuration.options.maximumConnections = 16
+    client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    writes = AsyncGroupCommit(maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) })
+  }
+
+  /// The connection pool, the schema (retried until the database answers), the writers and the
+  /// daily partition upkeep, until cancelled.
+  public func run() async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.client.run() }
+      group.addTask { await self.prepare() }
+      group.addTask {
+        await self.writes.run(writers: 2) { batches in await self.commit(batches) }
+      }
+      group.addTask { await self.upkeep() }
+    }
+  }
+
+  private func prepare() async {
+    var delay = Duration.milliseconds(200)
+    while !Task.isCancelled {
+      do {
+        try await Self.within(Self.deadline * 2) { try await PostgresSchema.migrate(self.client, logger: self.logger) }
+        state.withLock { $0.notReady = nil }
+        return
+      } catch {
+        state.withLock { $0.notReady = "the database cannot be reached: \(Self.reason(error))" }
+        try? await Task.sleep(for: delay)
+        delay = min(delay * 2, .seconds(5))
+      }
+    }
+  }
+
+  /// Makes today's and the next two days' partitions, and drops those older than `retainDays`,
+  /// at start and every ten minutes.
+  private func upkeep() async {
+    while !Task.isCancelled {
+      if state.withLock({ $0.notReady == nil }) {
+        let today = PostgresSchema.day(of: currentEpochMs())
+        for day in today...(today + 2) { try? await ensurePartition(day: day) }
+        if let retainDays { _ = try? await dropPartitions(before: today - Int64(retainDays) + 1) }
+        try? await Task.sleep(for: .seconds(600))
+      } else {
+        try? await Task.sleep(for: .milliseconds(200))
+      }
+    }
+  }
+
+  /// Drops every partition of a day before `firstKept`; the rollups and statistics stay.
+  /// Returns the days dropped.
+  @discardableResult
+  public func dropPartitions(before firstKept: Int64) async throws -> [Int64] {
+    try await Self.within(Self.deadline * 6) {
+      var dropped: [Int64] = []
+      for day in try await PostgresSchema.partitionDays(self.client, logger: self.logger) where day < firstKept {
+        try await self.client.query(
+          "DROP TABLE IF EXISTS \(unescaped: PostgresSchema.partitionName(day: day))", logger: self.logger)
+        dropped.append(day)
+      }
+      let droppedDays = dropped
+      self.state.withLock { state in for day in droppedDays { state.partitions.remove(day) } }
+      return dropped
+    }
+  }
+
+  private func ensurePartition(day: Int64) async throws {
+    guard !state.withLock({ $0.partitions.contains(day) }) else { return }
+    try await PostgresSchema.createPartition(day: day, client, logger: logger)
+    _ = state.withLock { $0.partitions.insert(day) }
+  }
+
+  private func ready() throws {
+    if let reason = state.withLock({ $0.notReady }) { throw PostgresStoreError(reason) }
+  }
+
+  public func insert(_ batch: IngestBatch) async throws -> IngestResult {
+    try ready()
+    return try await writes.submit(batch)
+  }
+
+  private func commit(_ batches: [IngestBatch]) async -> [Result<IngestResult, any Error>] {
+    defer { cache.committed() }
+    let started = ContinuousClock.now
+    var results: [Result<IngestResult, any Error>]
+    do {
+      results = try await Self.within(Self.deadline) { try await self.insertGroup(batches) }.map { .success($0) }
+    } catch where batches.count > 1 {
+      // One request that cannot be stored must not take the others down with it.
+      results = []
+      for batch in batches {
+        do {
+          results.append(.success(try await Self.within(Self.deadline) { try await self.insertGroup([batch])[0] }))
+        } catch {
+          results.append(.failure(error))
+        }
+      }
+    } catch {
+      results = [.failure(PostgresStoreError("cannot store the readings: \(Self.reason(error))"))]
+    }
+    results = results.map { $0.mapError { $0 is PostgresStoreError ? $0 : PostgresStoreError(Self.reason($0)) } }
+    metrics?.committed(
+      zip(batches, results).compactMap { (try? $1.get()) == nil ? nil : $0 },
+      results: results.compactMap { try? $0.get() }, duration: started.duration(to: .now))
+    return results
+  }
+
+  /// One row on its way in, with the request it came in.
+  private struct PendingRow {
+    var device: Int64
+    var source: Int64
+    var ts: Int64
+    var id: Int64
+    var power: Double
+    var batch: Int
+  }
+
+  private func insertGroup(_ batches: [IngestBatch]) async throws -> [IngestResult] {
+    // Keys and partitions first, each in its own statement: they outlive a failed group.
+    var rows: [PendingRow] = []
+    var unsourced: [Int] = []
+    for (index, batch) in batches.enumerated() {
+      var source: Int64 = 0
+      if let name = batch.source { source = try await sourceKey(name) }
+      for incoming in batch.readings {
+        let device = try await deviceKey(incoming.reading.deviceID, source: source)
+        let id = batch.source != nil ? incoming.seq.map { ReadingKey.sourced(source: source, seq: $0) } : nil
+        if id == nil { unsourced.append(rows.count) }
+        rows.append(
+          PendingRow(
+            device: device, source: source, ts: incoming.reading.timestampMs, id: id ?? 0,
+            power: incoming.reading.power, batch: index))
+      }
+    }
+    for day in Set(rows.map { PostgresSchema.day(of: $0.ts) }) { try await ensurePartition(day: day) }
+    if !unsourced.isEmpty {
+      let ids = try await client.query(
+        "SELECT nextval('unsourced_ids') FROM generate_series(1, \(unsourced.count))", logger: logger)
+      var position = 0
+      for try await id in ids.decode(Int64.self) {
+        rows[unsourced[position]].id = id
+        position += 1
+      }
+    }
+    rows.sort { ($0.device, $0.ts, $0.id, $0.batch) < ($1.device, $1.ts, $1.id, $1.batch) }
+    let devices = Array(Set(rows.map(\.device))).sorted()
+    let logger = self.logger
+    let finalRows = rows
+
+    return try await client.withTransaction(logger: logger) { connection in
+      // Collectors writing the same device take turns from here to the commit.
+      var aggregates: [Int64: DeviceAggregate] = [:]
+      let locked = try await connection.query(
+        """
+        SELECT key, device_id, count, sum, min, max, kwh, last_ts, last_power FROM devices
+        WHERE key = ANY(\(devices)) ORDER BY key FOR UPDATE
+        """, logger: logger)
+      for try await (key, id, count, sum, min, max, kwh, lastTs, lastPower) in locked.decode(
+        (Int64, String, Int64, Double, Double, Double, Double, Int64, Double).self)
+      where count > 0 {
+        guard let deviceID = DeviceID(id) else { continue }
+        aggregates[key] = DeviceAggregate(
+          deviceID: deviceID, count: Int(count), sum: sum, min: min, max: max, kilowattHours: kwh,
+          lastTimestampMs: lastTs, lastPower: lastPower)
+      }
+
+      let inserted = try await connection.query(
+        """
+        INSERT INTO readings (device, ts, id, power)
+        SELECT * FROM unnest(\(finalRows.map(\.device)), \(finalRows.map(\.ts)), \(finalRows.map(\.id)), \(finalRows.map(\.power)))
+        ON CONFLICT DO NOTHING RETURNING device, ts, id
+        """, logger: logger)
+      struct Key: Hashable {
+        var device: Int64
+        var ts: Int64
+        var id: Int64
+      }
+      var stored = Set<Key>()
+      for try await (device, ts, id) in inserted.decode((Int64, Int64, Int64).self) {
+        stored.insert(Key(device: device, ts: ts, id: id))
+      }
+
+      // Each stored key is credited to the first request that carried it.
+      var accepted = Array(repeating: 0, count: batches.count)
+      var newRows: [Int64: [PendingRow]] = [:]
+      var credited = Set<Key>()
+      for row in finalRows {
+        let key = Key(device: row.device, ts: row.ts, id: row.id)
+        guard stored.contains(key), credited.insert(key).inserted else { continue }
+        accepted[row.batch] += 1
+        newRows[row.device, default: []].append(row)
+      }
+
+      var rollups = EnergyRollups()
+      var updates: [(key: Int64, aggregate: DeviceAggregate)] = []
+      for device in devices {
+        guard let fresh = newRows[device], let first = fresh.first else { continue }
+        let before = rollups.total(device: device)
+        var aggregate = aggregates[device]
+        if let known = aggregate, first.ts <= known.lastTimestampMs {
+          try await Self.addLateSteps(fresh, device: device, source: first.source, into: &rollups, connection, logger)
+        } else {
+          var previous = aggregate.map { (ms: $0.lastTimestampMs, power: $0.lastPower) }
+          for row in fresh {
+            if let previous {
+              rollups.add(from: previous, to: (row.ts, row.power), device: device, source: row.source)
+            }
+            previous = (row.ts, row.power)
+          }
+        }
+        for row in fresh {
+          let reading = Reading(deviceID: aggregate?.deviceID ?? DeviceID("x")!, timestampMs: row.ts, power: row.power)
+          if aggregate == nil { aggregate = .first(reading) } else { aggregate!.add(reading) }
+        }
+        guard var updated = aggregate else { continue }
+        updated.kilowattHours += rollups.total(device: device) - before
+        updates.append((device, updated))
+      }
+
+      if !updates.isEmpty {
+        try await connection.query(
+          """
+          UPDATE devices AS d SET count = u.count, sum = u.sum, min = u.min, max = u.max, kwh = u.kwh,
+            last_ts = u.last_ts, last_power = u.last_power
+          FROM unnest(\(updates.map(\.key)), \(updates.map { Int64($0.aggregate.count) }), \(updates.map(\.aggregate.sum)),
+            \(updates.map(\.aggregate.min)), \(updates.map(\.aggregate.max)), \(updates.map(\.aggregate.kilowattHours)),
+            \(updates.map(\.aggregate.lastTimestampMs)), \(updates.map(\.aggregate.lastPower)))
+            AS u(key, count, sum, min, max, kwh, last_ts, last_power)
+          WHERE d.key = u.key
+          """, logger: logger)
+      }
+      let deviceRows = rollups.deviceRows
+      if !deviceRows.isEmpty {
+        try await connection.query(
+          """
+          INSERT INTO energy_quarters (device, slot, kwh)
+          SELECT * FROM unnest(\(deviceRows.map(\.device)), \(deviceRows.map(\.slot)), \(deviceRows.map(\.kilowattHours)))
+          ON CONFLICT (device, slot) DO UPDATE SET kwh = energy_quarters.kwh + excluded.kwh
+          """, logger: logger)
+      }
+      let homeRows = rollups.homeRows
+      if !homeRows.isEmpty {
+        try await connection.query(
+          """
+          INSERT INTO home_quarters (source, slot, kwh)
+          SELECT * FROM unnest(\(homeRows.map(\.source)), \(homeRows.map(\.slot)), \(homeRows.map(\.kilowattHours)))
+          ON CONFLICT (source, slot) DO UPDATE SET kwh = home_quarters.kwh + excluded.kwh
+          """, logger: logger)
+      }
+      return batches.indices.map {
+        IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0])
+      }
+    }
+  }
+
+  /// Readings older than the device's newest change the steps around them: within one gap of
+  /// them, the integral of every stored reading is added and that of the readings before this
+  /// group taken away (steps longer than the gap hold no energy, so nothing outside matters).
+  private static func addLateSteps(
+    _ fresh: [PendingRow], device: Int64, source: Int64, into rollups: inout EnergyRollups,
+    _ connection: PostgresConnection, _ logger: Logger
+  ) async throws {
+    let from = fresh[0].ts - EnergyIntegrator.maxGapMs
+    let through = fresh[fresh.count - 1].ts + EnergyIntegrator.maxGapMs
+    let rows = try await connection.query(
+      "SELECT ts, id, power FROM readings WHERE device = \(device) AND ts >= \(from) AND ts <= \(through) ORDER BY ts, id",
+      logger: logger)
+    let added = Set(fresh.map { "\($0.ts)/\($0.id)" })
+    var all: (ms: Int64, power: Double)?
+    var old: (ms: Int64, power: Double)?
+    for try await (ts, id, power) in rows.decode((Int64, Int64, Double).self) {
+      let reading = (ms: ts, power: power)
+      if let all { rollups.add(from: all, to: reading, device: device, source: source) }
+      all = reading
+      guard !added.contains("\(ts)/\(id)") else { continue }
+      if let old { rollups.add(from: old, to: reading, device: device, source: source, sign: -1) }
+      old = reading
+    }
+  }
+
+  private func sourceKey(_ name: String) async throws -> Int64 {
+    if let key = state.withLock({ $0.sources[name] }) { return key }
+    try await client.query("INSERT INTO sources (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING", logger: logger)
+    var found: Int64?
+    for try await key in try await client.query("SELECT key FROM sources WHERE name = \(name)", logger: logger).decode(Int64.self) {
+      found = key
+    }
+    guard let found else { throw PostgresStoreError("source \(name) could not be made") }
+    state.withLock { $0.sources[name] = found }
+    return found
+  }
+
+  private func deviceKey(_ id: DeviceID, source: Int64) async throws -> Int64 {
+    let wanted = DeviceKey(source: source, id: id)
+    if let key = state.withLock({ $0.devices[wanted] }) { return key }
+    try await client.query(
+      "INSERT INTO devices (source, device_id) VALUES (\(source), \(id.rawValue)) ON CONFLICT (source, device_id) DO NOTHING",
+      logger: logger)
+    var found: Int64?
+    let rows = try await client.query(
+      "SELECT key FROM devices WHERE source = \(source) AND device_id = \(id.rawValue)", logger: logger)
+    for try await key in rows.decode(Int64.self) { found = key }
+    guard let found else { throw PostgresStoreError("device \(id) could not be made") }
+    state.withLock { $0.devices[wanted] = found }
+    return found
+  }
+
+  // MARK: Reads
+
+  public func aggregates() async throws -> [DeviceAggregate] {
+    try ready()
+    return try await cache.aggregates {
+      try await self.read {
+        let rows = try await self.client.query(
+          """
+          SELECT d.device_id, coalesce(s.name, '') AS source, d.count, d.sum, d.min, d.max, d.kwh, d.last_ts, d.last_power
+          FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0 ORDER BY d.device_id, source
+          """, logger: self.logger)
+        var aggregates: [DeviceAggregate] = []
+        for try await (id, source, count, sum, min, max, kwh, lastTs, lastPower) in rows.decode(
+          (String, String, Int64, Double, Double, Double, Double, Int64, Double).self)
+        {
+          guard let deviceID = DeviceID(id) else { continue }
+          aggregates.append(
+            DeviceAggregate(
+              deviceID: deviceID, source: source, count: Int(count), sum: sum, min: min, max: max, kilowattHours: kwh,
+              lastTimestampMs: lastTs, lastPower: lastPower))
+        }
+        return aggregates
+      }
+    }
+  }
+
+  public func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
+    try ready()
+    return try await read {
+      var newest: [(id: Int64, reading: Reading)] = []
+      var floor = sinceMs ?? Int64.min
+      func keepNewest() {
+        newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
+        if newest.count > limit { newest.removeLast(newest.count - limit) }
+      }
+      for (key, id) in try await self.devices(deviceID, sources) {
+        let rows = try await self.client.query(
+          "SELECT ts, id, power FROM readings WHERE device = \(key) AND ts >= \(floor) ORDER BY ts DESC, id DESC LIMIT \(limit)",
+          logger: self.logger)
+        for try await (ts, readingID, power) in rows.decode((Int64, Int64, Double).self) {
+          newest.append((readingID, Reading(deviceID: id, timestampMs: ts, power: power)))
+        }
+        if newest.count >= 2 * limit {
+          keepNewest()
+          floor = newest[newest.count - 1].reading.timestampMs
+        }
+      }
+      keepNewest()
+      return newest.reversed().map(\.reading)
+    }
+  }
+
+  public func page(
+    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
+  ) async throws -> (readings: [Reading], next: ExportCursor?) {
+    try ready()
+    return try await read {
+      var readings: [Reading] = []
+      var last: (ts: Int64, id: Int64)?
+      var lastDevice: Int64?
+      var devices = try await self.devices(deviceID, sources)[...]
+      if let cursor {
+        guard let index = devices.firstIndex(where: { $0.key == cursor.deviceKey }) else { return ([], nil) }
+        devices = devices[index...]
+      }
+      for (key, id) in devices {
+        let after =
+          if let cursor, cursor.deviceKey == key { (cursor.timestampMs, cursor.id) } else {
+            (sinceMs.map { $0 - 1 } ?? Int64.min, Int64.max)
+          }
+        let rows = try await self.client.query(
+          """
+          SELECT ts, id, power FROM readings WHERE device = \(key) AND (ts, id) > (\(after.0), \(after.1))
+          ORDER BY ts, id LIMIT \(limit - readings.count)
+          """, logger: self.logger)
+        for try await (ts, readingID, power) in rows.decode((Int64, Int64, Double).self) {
+          readings.append(Reading(deviceID: id, timestampMs: ts, power: power))
+          last = (ts, readingID)
+          lastDevice = key
+        }
+        if readings.count == limit { break }
+      }
+      guard readings.count == limit, let last, let lastDevice else { return (readings, nil) }
+      return (readings, ExportCursor(deviceKey: lastDevice, timestampMs: last.ts, id: last.id))
+    }
+  }
+
+  public func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
+    -> [(slot: Int64, kilowattHours: Double)]?
+  {
+    try ready()
+    return try await read {
+      let query: PostgresQuery
+      if let deviceID {
+        let keys = try await self.devices(deviceID, sources).map(\.key)
+        guard !keys.isEmpty else { return nil }
+        query = """
+          SELECT slot, sum(kwh) FROM energy_quarters WHERE device = ANY(\(keys)) AND slot >= \(slots.lowerBound)
+          AND slot < \(slots.upperBound) GROUP BY slot ORDER BY slot
+          """
+      } else if let sources {
+        let keys = try await self.sourceKeys(sources)
+        query = """
+          SELECT slot, sum(kwh) FROM home_quarters WHERE source = ANY(\(keys)) AND slot >= \(slots.lowerBound)
+          AND slot < \(slots.upperBound) GROUP BY slot ORDER BY slot
+          """
+      } else {
+        query = """
+          SELECT slot, sum(kwh) FROM home_quarters WHERE slot >= \(slots.lowerBound) AND slot < \(slots.upperBound)
+          GROUP BY slot ORDER BY slot
+          """
+      }
+      var result: [(slot: Int64, kilowattHours: Double)] = []
+      for try await (slot, kwh) in try await self.client.query(query, logger: self.logger).decode((Int64, Double).self) {
+        result.append((slot, kwh))
+      }
+      return result
+    }
+  }
+
+  /// The devices asked for, with their keys, ordered by id and then source.
+  private func devices(_ deviceID: DeviceID?, _ sources: Set<String>?) async throws -> [(key: Int64, id: DeviceID)] {
+    let query: PostgresQuery =
+      if let deviceID {
+        """
+        SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
+        WHERE d.device_id = \(deviceID.rawValue) ORDER BY d.device_id, source
+        """
+      } else {
+        """
+        SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
+        ORDER BY d.device_id, source
+        """
+      }
+    var devices: [(key: Int64, id: DeviceID)] = []
+    for try await (key, id, source) in try await client.query(query, logger: logger).decode((Int64, String, String).self) {
+      guard sources?.contains(source) ?? true, let deviceID = DeviceID(id) else { continue }
+      devices.append((key, deviceID))
+    }
+    return devices
+  }
+
+  private func sourceKeys(_ names: Set<String>) async throws -> [Int64] {
+    var keys: [Int64] = names.contains("") ? [0] : []
+    let rows = try await client.query("SELECT key FROM sources WHERE name = ANY(\(Array(names)))", logger: logger)
+    for try await key in rows.decode(Int64.self) { keys.append(key) }
+    return keys
+  }
+
+  /// A read within the deadline, counted in the metrics while it runs.
+  private func read<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    do {
+      guard let metrics else { return try await Self.within(Self.deadline, body) }
+      return try await metrics.reading { try await Self.within(Self.deadline, body) }
+    } catch let error as PostgresStoreError {
+      throw error
+    } catch {
+      throw PostgresStoreError("the database cannot answer: \(Self.reason(error))")
+    }
+  }
+
+  /// `body`'s result, or an error once `limit` has passed (a database that does not answer
+  /// must not hold a request forever).
+  static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask { try await body() }
+      group.addTask {
+        try await Task.sleep(for: limit)
+        return nil
+      }
+      defer { group.cancelAll() }
+      guard let first = try await group.next(), let value = first else {
+        throw PostgresStoreError("the database did not answer within \(limit.components.seconds) s")
+      }
+      return value
+    }
+  }
+
+  /// A short reason for an error from PostgresNIO (its descriptions hide the server's message).
+  static func reason(_ error: any Error) -> String {
+    if let store = error as? PostgresStoreError { return store.description }
+    if let psql = error as? PSQLError {
+      if let message = psql.serverInfo?[.message] { return message }
+      switch psql.code {
+      case .connectionError, .serverClosedConnection, .clientClosedConnection: return "connection lost or refused"
+      default: return "\(psql.code)"
+      }
+    }
+    if error is CancellationError { return "cancelled" }
+    return "\(error)"
+  }
+}
+
+/// Why PostgreSQL could not do what was asked, in a line.
+public struct PostgresStoreError: Error, CustomStringConvertible {
+  public var description: String
+  init(_ description: String) { self.description = description }
+}
