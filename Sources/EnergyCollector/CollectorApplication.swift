@@ -18,9 +18,11 @@ public func buildCollectorRouter(
       guard access.grant(authorization: request.headers[.authorization]) == .everything else {
         return ResponseError(IngestError(status: 403, "only an admin token may read /metrics")).response
       }
-      return Response(
-        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-        body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(aggregates: try await store.aggregates()))))
+      return await QueryController<BasicRequestContext>.answering {
+        Response(
+          status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+          body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(aggregates: try await store.aggregates()))))
+      }
     }
   }
   QueryController<BasicRequestContext>(store: store, tariff: tariff, access: access).addRoutes(to: router)

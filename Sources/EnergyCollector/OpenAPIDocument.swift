@@ -78,6 +78,7 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /api/readings:
     get:
@@ -89,6 +90,7 @@ paths:
         - $ref: '#/components/parameters/DeviceID'
         - $ref: '#/components/parameters/Source'
         - $ref: '#/components/parameters/Since'
+        - $ref: '#/components/parameters/Until'
         - name: limit
           in: query
           description: At most this many; empty means the default.
@@ -109,6 +111,7 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /api/energy:
     get:
@@ -190,6 +193,7 @@ paths:
             application/json:
               schema: {$ref: '#/components/schemas/Error'}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /metrics:
     get:
@@ -206,6 +210,7 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /export.csv:
     get:
@@ -217,6 +222,7 @@ paths:
         - $ref: '#/components/parameters/DeviceID'
         - $ref: '#/components/parameters/Source'
         - $ref: '#/components/parameters/Since'
+        - $ref: '#/components/parameters/Until'
       responses:
         '200':
           description: CSV with a header line.
@@ -227,6 +233,7 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /:
     get:
@@ -249,6 +256,7 @@ paths:
             text/html:
               schema: {type: string}
         '405': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Unavailable'}
         '421': {$ref: '#/components/responses/Error'}
   /healthz:
     get:
@@ -300,6 +308,17 @@ components:
       description: Only this device; empty means every device.
       allowEmptyValue: true
       schema: {type: string, pattern: '^[A-Za-z0-9_.-]{0,64}$'}
+    Until:
+      name: until
+      in: query
+      description: >-
+        RFC 3339 or YYYY-MM-DD HH:MM:SS (UTC); readings before it (with since, one day of readings is
+        since=2025-04-10&until=2025-04-11, which PostgreSQL reads from one partition). Empty means up to the last.
+      allowEmptyValue: true
+      schema:
+        anyOf:
+          - {$ref: '#/components/schemas/Timestamp'}
+          - {type: string, maxLength: 0}
     Since:
       name: since
       in: query
@@ -372,6 +391,13 @@ components:
         index: {type: integer, description: Position of the offending reading in the request.}
         field: {type: string}
   responses:
+    Unavailable:
+      description: The database cannot answer now (down, refusing, or slower than 5 s); retry after Retry-After seconds.
+      headers:
+        Retry-After: {schema: {type: integer}}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
     Error:
       description: Refused; nothing from the request was stored.
       content:

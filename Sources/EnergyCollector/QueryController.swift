@@ -25,10 +25,10 @@ public struct QueryController<Context: RequestContext>: Sendable {
 
   public func addRoutes(to router: Router<Context>) {
     router.get("/healthz") { _, _ in Response.json(#"{"status":"ok"}"#, status: .ok) }
-    router.get("/api/stats") { request, _ in try await self.stats(request) }
-    router.get("/api/readings") { request, _ in try await self.readings(request) }
-    router.get("/api/energy") { request, _ in try await self.energy(request) }
-    router.get("/export.csv") { request, _ in self.export(request) }
+    router.get("/api/stats") { request, _ in await Self.answering { try await self.stats(request) } }
+    router.get("/api/readings") { request, _ in await Self.answering { try await self.readings(request) } }
+    router.get("/api/energy") { request, _ in await Self.answering { try await self.energy(request) } }
+    router.get("/export.csv") { request, _ in await Self.answering { try await self.export(request) } }
     router.get("/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -38,7 +38,20 @@ public struct QueryController<Context: RequestContext>: Sendable {
     router.get("/") { _, _ in
       Response(status: .found, headers: [.location: "/dashboard"])
     }
-    router.get("/dashboard") { request, _ in try await self.dashboard(request) }
+    router.get("/dashboard") { request, _ in await Self.answering { try await self.dashboard(request) } }
+  }
+
+  /// A database that cannot answer (down, refusing, too slow) is 503 with the reason and
+  /// `Retry-After`, as for writes; the next request tries again.
+  static func answering(_ body: () async throws -> Response) async -> Response {
+    do {
+      return try await body()
+    } catch {
+      var response = Response.json(
+        IngestError(status: 503, "cannot read the readings now: \(error)").json, status: .serviceUnavailable)
+      response.headers[.retryAfter] = "1"
+      return response
+    }
   }
 
   /// The homes a read covers: those of the request's token, narrowed by `source=`; or the
@@ -151,7 +164,8 @@ public struct QueryController<Context: RequestContext>: Sendable {
     case .success(let value): scope = value
     case .failure(let refusal): return refusal.response
     }
-    let readings = try await store.latest(deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, limit: query.limit)
+    let readings = try await store.latest(
+      deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, untilMs: query.untilMs, limit: query.limit)
     var json = JSONWriter(capacity: 32 + readings.count * 80)
     json.raw(#"{"readings":["#)
     for (index, reading) in readings.enumerated() {
@@ -169,7 +183,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
   }
 
   /// Streams the matching readings in pages, so exporting millions of rows needs little memory.
-  func export(_ request: Request) -> Response {
+  func export(_ request: Request) async throws -> Response {
     let query: ReadingQuery
     do {
       query = try ReadingQuery(request.uri.queryParameters, defaultLimit: 0)
@@ -182,21 +196,25 @@ public struct QueryController<Context: RequestContext>: Sendable {
     case .failure(let refusal): return refusal.response
     }
     let store = self.store
+    // The first page is read before answering, so a database that cannot answer is a 503.
+    let first = try await store.page(
+      deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, untilMs: query.untilMs, after: nil, limit: 5000)
     return Response(
       status: .ok,
       headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"energy.csv\""],
       body: ResponseBody { writer in
         try await writer.write(ByteBuffer(string: CSVFormat.header + "\n"))
-        var cursor: ExportCursor?
-        repeat {
-          let page = try await store.page(
-            deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, after: cursor, limit: 5000)
+        var page = first
+        while true {
           var bytes: [UInt8] = []
           bytes.reserveCapacity(page.readings.count * 40)
           for reading in page.readings { CSVFormat.appendRow(reading, to: &bytes) }
           if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-          cursor = page.next
-        } while cursor != nil
+          guard let cursor = page.next else { break }
+          page = try await store.page(
+            deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, untilMs: query.untilMs, after: cursor,
+            limit: 5000)
+        }
         try await writer.finish(nil)
       })
   }
@@ -229,7 +247,7 @@ private final class RenderedStats: Sendable {
   }
 }
 
-/// `device_id`, `since` and `limit` query parameters, validated.
+/// `device_id`, `since`, `until` and `limit` query parameters, validated.
 struct ReadingQuery {
   /// Form encoding writes the space of `2025-04-10 12:02:00` as '+'; an offset's '+' stays one.
   static func formDecodedSeparator(_ raw: String) -> String {
@@ -240,6 +258,7 @@ struct ReadingQuery {
 
   var deviceID: DeviceID?
   var sinceMs: Int64?
+  var untilMs: Int64?
   var limit: Int
 
   init(_ parameters: Parameters, defaultLimit: Int) throws(IngestError) {
@@ -252,6 +271,12 @@ struct ReadingQuery {
         throw IngestError("unparseable timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", field: "since")
       }
       sinceMs = value
+    }
+    if let raw = parameters["until"].map(String.init), !raw.isEmpty {
+      guard let value = FlexibleTimestamp.parse(Self.formDecodedSeparator(raw)) else {
+        throw IngestError("unparseable timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", field: "until")
+      }
+      untilMs = value
     }
     limit = defaultLimit
     if let raw = parameters["limit"].map(String.init), !raw.isEmpty {

@@ -21,12 +21,15 @@ public protocol ReadingStore: Sendable {
   func insert(_ batch: IngestBatch) async throws -> IngestResult
   /// Per-device aggregates of every source, ordered by device id and then source.
   func aggregates() async throws -> [DeviceAggregate]
-  /// The newest `limit` readings (of one device, at or after `sinceMs`, if given), oldest first.
-  func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading]
+  /// The newest `limit` readings (of one device, at or after `sinceMs` and before `untilMs`, if
+  /// given), oldest first.
+  func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int) async throws
+    -> [Reading]
   /// Up to `limit` readings after `cursor` (from the start when nil), by device id, source and
   /// then time, for streaming exports; the returned cursor is nil once nothing is left.
-  func page(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int)
-    async throws -> (readings: [Reading], next: ExportCursor?)
+  func page(
+    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, after cursor: ExportCursor?, limit: Int
+  ) async throws -> (readings: [Reading], next: ExportCursor?)
   /// The quarter-hour energy rollups with slot indexes in `slots`, sorted, of one device or of
   /// every device together, summed over `sources`; nil for a device never seen there.
   func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
@@ -40,13 +43,13 @@ extension ReadingStore {
   }
 
   public func latest(deviceID: DeviceID?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
-    try await latest(deviceID: deviceID, sources: nil, sinceMs: sinceMs, limit: limit)
+    try await latest(deviceID: deviceID, sources: nil, sinceMs: sinceMs, untilMs: nil, limit: limit)
   }
 
   public func page(deviceID: DeviceID?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int) async throws
     -> (readings: [Reading], next: ExportCursor?)
   {
-    try await page(deviceID: deviceID, sources: nil, sinceMs: sinceMs, after: cursor, limit: limit)
+    try await page(deviceID: deviceID, sources: nil, sinceMs: sinceMs, untilMs: nil, after: cursor, limit: limit)
   }
 
   public func quarters(deviceID: DeviceID?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {

@@ -70,8 +70,11 @@ public final class SQLiteReadingStore: ReadingStore {
   /// Each device's newest readings are one backwards range of the table; they are merged here.
   /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
   /// oldest kept, so the work stays near `limit` however many devices there are.
-  public func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading] {
-    try await read { db in
+  public func latest(
+    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int
+  ) async throws -> [Reading] {
+    let until = untilMs ?? Int64.max
+    return try await read { db in
       var newest: [(id: Int64, reading: Reading)] = []
       var floor = sinceMs ?? Int64.min
       func keepNewest() {
@@ -81,8 +84,8 @@ public final class SQLiteReadingStore: ReadingStore {
       for (key, id) in try Self.devices(deviceID, sources, db) {
         let rows = try Row.fetchCursor(
           db.cachedStatement(
-            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?"),
-          arguments: [key, floor, limit])
+            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts DESC, id DESC LIMIT ?"),
+          arguments: [key, floor, until, limit])
         while let row = try rows.next() {
           newest.append((row[1], Reading(deviceID: id, timestampMs: row[0], power: row[2])))
         }
@@ -97,9 +100,10 @@ public final class SQLiteReadingStore: ReadingStore {
   }
 
   public func page(
-    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int
+    deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, after cursor: ExportCursor?, limit: Int
   ) async throws -> (readings: [Reading], next: ExportCursor?) {
-    try await read { db in
+    let until = untilMs ?? Int64.max
+    return try await read { db in
       var readings: [Reading] = []
       var last: (ts: Int64, id: Int64)?
       var lastDevice: Int64?
@@ -117,8 +121,8 @@ public final class SQLiteReadingStore: ReadingStore {
           }
         let rows = try Row.fetchCursor(
           db.cachedStatement(
-            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?"),
-          arguments: [key, after.0, after.1, limit - readings.count])
+            sql: "SELECT ts, id, power FROM readings WHERE device = ? AND (ts, id) > (?, ?) AND ts < ? ORDER BY ts, id LIMIT ?"),
+          arguments: [key, after.0, after.1, until, limit - readings.count])
         while let row = try rows.next() {
           readings.append(Reading(deviceID: id, timestampMs: row["ts"], power: row["power"]))
           last = (row["ts"], row["id"])

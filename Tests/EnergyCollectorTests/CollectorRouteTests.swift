@@ -10,13 +10,13 @@ import Testing
 /// Every route in process (no socket), on a real SQLite file in a temporary folder.
 @Suite(.timeLimit(.minutes(1))) struct CollectorRouteTests {
   func withCollector(
-    token: String? = nil, _ body: @escaping @Sendable (any TestClientProtocol, SQLiteReadingStore) async throws -> Void
+    _ backend: Backend = .sqlite, token: String? = nil,
+    _ body: @escaping @Sendable (any TestClientProtocol, any ReadingStore) async throws -> Void
   ) async throws {
-    let folder = TemporaryFolder()
-    defer { folder.cleanUp() }
-    let store = try SQLiteReadingStore(path: folder.file("collector.sqlite"))
-    let app = Application(router: buildCollectorRouter(store: store, access: AccessPolicy(token: token, hostNames: ["collector.home"])))
-    try await app.test(.router) { client in try await body(client, store) }
+    try await backend.withStore { store in
+      let app = Application(router: buildCollectorRouter(store: store, access: AccessPolicy(token: token, hostNames: ["collector.home"])))
+      try await app.test(.router) { client in try await body(client, store) }
+    }
   }
 
   func post(
@@ -33,8 +33,8 @@ import Testing
     try await client.execute(uri: uri, method: .get, headers: headers) { ($0.status, String(buffer: $0.body)) }
   }
 
-  @Test func acceptsTheSeedFormAnArrayAndABatch() async throws {
-    try await withCollector { client, store in
+  @Test(arguments: Backend.allCases) func acceptsTheSeedFormAnArrayAndABatch(backend: Backend) async throws {
+    try await withCollector(backend) { client, store in
       #expect(try await post(client, #"{"device_id":"AC001","timestamp":"2025-04-10 12:02:00","power":1450.1}"#)
         == (.ok, #"{"accepted":1,"duplicates":0}"#))
       #expect(try await post(client, #"[{"device_id":"AC001","timestamp":"2025-04-10T12:02:01Z","power":1400},{"device_id":"FR003","timestamp":"2025-04-10T14:02:01.250+02:00","power":150}]"#)
@@ -82,8 +82,8 @@ import Testing
     }
   }
 
-  @Test func oversizedRequestsGet413() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func oversizedRequestsGet413(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       let reading = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
       let many = "[" + Array(repeating: reading, count: 10_001).joined(separator: ",") + "]"
       let (status, text) = try await post(client, many)
@@ -102,10 +102,12 @@ import Testing
     }
     func insert(_ batch: IngestBatch) async throws -> IngestResult { throw DiskFull() }
     func aggregates() async throws -> [DeviceAggregate] { [] }
-    func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, limit: Int) async throws -> [Reading] { [] }
-    func page(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, after cursor: ExportCursor?, limit: Int)
-      async throws -> (readings: [Reading], next: ExportCursor?)
-    { ([], nil) }
+    func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int) async throws
+      -> [Reading]
+    { [] }
+    func page(
+      deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, after cursor: ExportCursor?, limit: Int
+    ) async throws -> (readings: [Reading], next: ExportCursor?) { ([], nil) }
     func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws
       -> [(slot: Int64, kilowattHours: Double)]?
     { [] }
@@ -126,8 +128,8 @@ import Testing
     }
   }
 
-  @Test func aTokenGuardsEveryRouteThatReadsOrWritesReadings() async throws {
-    try await withCollector(token: "s3cret") { client, _ in
+  @Test(arguments: Backend.allCases) func aTokenGuardsEveryRouteThatReadsOrWritesReadings(backend: Backend) async throws {
+    try await withCollector(backend, token: "s3cret") { client, _ in
       let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
       let json: HTTPFields = [.contentType: "application/json"]
       #expect(try await post(client, body).0 == .unauthorized)
@@ -149,16 +151,16 @@ import Testing
     }
   }
 
-  @Test func withoutATokenEverythingIsOpen() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func withoutATokenEverythingIsOpen(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       let stats = try await get(client, "/api/stats")
       let export = try await get(client, "/export.csv")
       #expect(stats.0 == .ok && export.0 == .ok)
     }
   }
 
-  @Test func requestsForAnotherHostNameAreRefused() async throws {
-    try await withCollector { client, store in
+  @Test(arguments: Backend.allCases) func requestsForAnotherHostNameAreRefused(backend: Backend) async throws {
+    try await withCollector(backend) { client, store in
       let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
       for host in ["attacker.example", "127.0.0.1.nip.io", "localhost.evil.com:5000"] {
         let read = try await get(client, "/api/stats", headers: [HTTPField.Name("Host")!: host])
@@ -173,8 +175,8 @@ import Testing
     }
   }
 
-  @Test func postsThatAreNotJSONGet415() async throws {
-    try await withCollector { client, store in
+  @Test(arguments: Backend.allCases) func postsThatAreNotJSONGet415(backend: Backend) async throws {
+    try await withCollector(backend) { client, store in
       let body = #"{"device_id":"AC001","timestamp":"2025-04-10T12:02:00Z","power":1}"#
       for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"] {
         let (status, _) = try await post(client, body, headers: [.contentType: type])
@@ -189,8 +191,8 @@ import Testing
     }
   }
 
-  @Test func hugeNumbersAndOutOfRangeYearsAre400NotACrash() async throws {
-    try await withCollector { client, store in
+  @Test(arguments: Backend.allCases) func hugeNumbersAndOutOfRangeYearsAre400NotACrash(backend: Backend) async throws {
+    try await withCollector(backend) { client, store in
       let crash = try await post(client, #"{"device_id":"X","timestamp":"x","power":12345678901234567890}"#)
       #expect(crash.0 == .badRequest)
       let long = try await post(client, #"{"device_id":"X","timestamp":"2025-04-10T12:02:00Z","power":1.0000000000000000000}"#)
@@ -205,8 +207,8 @@ import Testing
     }
   }
 
-  @Test func statsReadingsHealthAndDashboard() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func statsReadingsHealthAndDashboard(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       _ = try await post(client, #"[{"device_id":"AC001","timestamp":"2025-04-10T12:00:00Z","power":1000},{"device_id":"AC001","timestamp":"2025-04-10T12:00:01Z","power":2000},{"device_id":"FR003","timestamp":"2025-04-10T12:00:01Z","power":100}]"#)
       let (_, statsText) = try await get(client, "/api/stats")
       let stats = try #require(try JSONSerialization.jsonObject(with: Data(statsText.utf8)) as? [String: [String: [String: Any]]])

@@ -17,14 +17,14 @@ import Testing
     """
 
   func withCollector(
-    tariff: String? = nil, _ body: @escaping @Sendable (any TestClientProtocol, SQLiteReadingStore) async throws -> Void
+    _ backend: Backend = .sqlite, tariff: String? = nil,
+    _ body: @escaping @Sendable (any TestClientProtocol, any ReadingStore) async throws -> Void
   ) async throws {
-    let folder = TemporaryFolder()
-    defer { folder.cleanUp() }
-    let store = try SQLiteReadingStore(path: folder.file("collector.sqlite"))
     let parsed = try tariff.map { try Tariff.parse(Data($0.utf8), file: "tariff.json") }
-    let router = buildCollectorRouter(store: store, access: AccessPolicy(token: nil, hostNames: []), tariff: parsed)
-    try await Application(router: router).test(.router) { client in try await body(client, store) }
+    try await backend.withStore { store in
+      let router = buildCollectorRouter(store: store, access: AccessPolicy(token: nil, hostNames: []), tariff: parsed)
+      try await Application(router: router).test(.router) { client in try await body(client, store) }
+    }
   }
 
   func ms(_ text: String) -> Int64 { Timestamp.parseRFC3339(Substring(text))! }
@@ -82,7 +82,7 @@ import Testing
     }
   }
 
-  @Test func lateReadingsUpdateThePastBucketsTheyBelongTo() async throws {
+  @Test(arguments: Backend.allCases) func lateReadingsUpdateThePastBucketsTheyBelongTo(backend: Backend) async throws {
     // Two hours of a varying load every 10 s, posted in a scrambled order (a backlog after an
     // outage arrives after newer readings) across many requests.
     var sent = readings("WM002", from: "2025-06-01T10:00:00Z", to: "2025-06-01T12:00:00Z", everyMs: 10_000) {
@@ -94,7 +94,7 @@ import Testing
     var generator = SystemRandomNumberGenerator()
     sent.shuffle(using: &generator)
     let scrambled = sent
-    try await withCollector { client, store in
+    try await withCollector(backend) { client, store in
       for chunk in stride(from: 0, to: scrambled.count, by: 37).map({ Array(scrambled[$0..<min($0 + 37, scrambled.count)]) }) {
         try await post(client, chunk)
       }
@@ -111,9 +111,9 @@ import Testing
     }
   }
 
-  @Test func theGoldenBillComesBackFromTheAPI() async throws {
+  @Test(arguments: Backend.allCases) func theGoldenBillComesBackFromTheAPI(backend: Backend) async throws {
     let sent = readings("AC001", from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", everyMs: 60_000) { _ in 1000 }
-    try await withCollector(tariff: Self.goldenTariff) { client, _ in
+    try await withCollector(backend, tariff: Self.goldenTariff) { client, _ in
       try await post(client, sent)
       let (_, month) = try await energy(client, "period=month&from=2025-01-01&to=2025-01-31")
       #expect(month["currency"] as? String == "GBP")

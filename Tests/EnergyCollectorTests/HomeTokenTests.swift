@@ -16,13 +16,14 @@ import Testing
     TokenTable.Entry(digest: SHA256.digest(Array("admin-secret".utf8)), grant: .everything),
   ])
 
-  func withCollector(_ body: @escaping @Sendable (any TestClientProtocol, SQLiteReadingStore) async throws -> Void) async throws {
-    let folder = TemporaryFolder()
-    defer { folder.cleanUp() }
-    let store = try SQLiteReadingStore(path: folder.file("collector.sqlite"), metrics: CollectorMetrics())
-    let router = buildCollectorRouter(
-      store: store, access: AccessPolicy(token: nil, tokens: Self.table), metrics: CollectorMetrics())
-    try await Application(router: router).test(.router) { client in try await body(client, store) }
+  func withCollector(
+    _ backend: Backend, _ body: @escaping @Sendable (any TestClientProtocol, any ReadingStore) async throws -> Void
+  ) async throws {
+    try await backend.withStore { store in
+      let router = buildCollectorRouter(
+        store: store, access: AccessPolicy(token: nil, tokens: Self.table), metrics: CollectorMetrics())
+      try await Application(router: router).test(.router) { client in try await body(client, store) }
+    }
   }
 
   func request(
@@ -40,8 +41,8 @@ import Testing
     #"{"source":"\#(home)","readings":[{"device_id":"AC001","timestamp":"2025-04-10T12:00:00Z","power":\#(watts),"seq":1},{"device_id":"AC001","timestamp":"2025-04-10T12:01:00Z","power":\#(watts),"seq":2}]}"#
   }
 
-  @Test func aHomeWritesOnlyItsSourceAndReadsOnlyItsReadings() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func aHomeWritesOnlyItsSourceAndReadsOnlyItsReadings(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       #expect(try await request(client, "/energy", token: "home-1-secret", post: batch("home-1", watts: 600)).0 == 200)
       #expect(try await request(client, "/energy", token: "home-2-secret", post: batch("home-2", watts: 3000)).0 == 200)
       let foreign = try await request(client, "/energy", token: "home-1-secret", post: batch("home-2", watts: 1))
@@ -74,8 +75,8 @@ import Testing
     }
   }
 
-  @Test func theAdminReadsEveryHomeTogetherOrOneByName() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func theAdminReadsEveryHomeTogetherOrOneByName(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       _ = try await request(client, "/energy", token: "home-1-secret", post: batch("home-1", watts: 600))
       _ = try await request(client, "/energy", token: "home-2-secret", post: batch("home-2", watts: 3000))
       _ = try await request(client, "/energy", token: "admin-secret", post: batch("home-3", watts: 60))
@@ -92,8 +93,8 @@ import Testing
     }
   }
 
-  @Test func withoutATokenNothingIsShownAndTheHealthCheckStaysOpen() async throws {
-    try await withCollector { client, _ in
+  @Test(arguments: Backend.allCases) func withoutATokenNothingIsShownAndTheHealthCheckStaysOpen(backend: Backend) async throws {
+    try await withCollector(backend) { client, _ in
       _ = try await request(client, "/energy", token: "home-1-secret", post: batch("home-1", watts: 600))
       for path in ["/api/stats", "/api/readings", "/export.csv", "/api/energy", "/metrics"] {
         #expect(try await request(client, path, token: nil).0 == 401, "\(path)")

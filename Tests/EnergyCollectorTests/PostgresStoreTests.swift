@@ -1,0 +1,127 @@
+import EnergyCollector
+import EnergyCore
+import EnergyTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// What only PostgreSQL has: day partitions read one at a time and dropped whole, several
+/// collectors on one database, and a database that goes away and comes back.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresStoreTests {
+  let day = Int64(1_744_243_200_000)  // 2025-04-10T00:00:00Z
+
+  /// `count` readings of `device` from `home`, every `stepMs` from `fromMs`, seq from `firstSeq`.
+  func batch(_ home: String, _ device: String = "AC001", fromMs: Int64, count: Int, stepMs: Int64, firstSeq: Int64 = 0, watts: Double = 1000)
+    -> IngestBatch
+  {
+    IngestBatch(
+      source: home,
+      readings: (0..<count).map {
+        IncomingReading(
+          reading: Reading(deviceID: DeviceID(device)!, timestampMs: fromMs + Int64($0) * stepMs, power: watts), seq: firstSeq + Int64($0))
+      })
+  }
+
+  @Test func aOneDayQueryReadsOnePartition() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    try await Backend.withPostgresStore(url: server.url) { store in
+      // Three days of readings, one an hour.
+      _ = try await store.insert(batch("home-1", fromMs: day - 86_400_000, count: 72, stepMs: 3_600_000))
+      let oneDay = try await store.page(
+        deviceID: DeviceID("AC001"), sources: nil, sinceMs: day, untilMs: day + 86_400_000, after: nil, limit: 5000)
+      #expect(oneDay.readings.count == 24)
+    }
+    let key = try server.psql("SELECT key FROM devices WHERE device_id = 'AC001'").trimmingCharacters(in: .whitespacesAndNewlines)
+    let plan = try server.psql(
+      "PREPARE one_day AS \(PostgresReadingStore.pageSQL); EXPLAIN EXECUTE one_day(\(key), \(day), -1, \(day + 86_400_000), 5000)")
+    let partitions = Set(plan.matches(of: /readings_d\d+/).map { String($0.output) })
+    #expect(partitions == ["readings_d\(day / 86_400_000)"], "\(plan)")
+  }
+
+  @Test func droppingOldDaysKeepsStatisticsAndEnergy() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    try await Backend.withPostgresStore(url: server.url) { store in
+      // Two days at 1 kW, a reading a minute: 48 kWh less the step across the gap-free boundary.
+      _ = try await store.insert(batch("home-1", fromMs: day, count: 2880, stepMs: 60_000))
+      let slots = QuarterHour.slots(between: [day, day + 2 * 86_400_000])
+      let before = try await store.quarters(deviceID: nil, sources: nil, slots: slots) ?? []
+      let statsBefore = try await store.aggregates()
+      let dropped = try await store.dropPartitions(before: day / 86_400_000 + 1)
+      #expect(dropped == [day / 86_400_000])
+      let left = try await store.page(deviceID: nil, sources: nil, sinceMs: nil, untilMs: nil, after: nil, limit: 5000)
+      #expect(left.readings.count == 1440, "the second day's raw readings stay")
+      #expect(left.readings.first?.timestampMs == day + 86_400_000)
+      let after = try await store.quarters(deviceID: nil, sources: nil, slots: slots) ?? []
+      #expect(after.map(\.slot) == before.map(\.slot))
+      #expect(abs(after.reduce(0) { $0 + $1.kilowattHours } - 47.983333) < 1e-4, "the rollups of both days stay")
+      try await Task.sleep(for: .milliseconds(600))
+      #expect(try await store.aggregates() == statsBefore, "and so do the statistics")
+    }
+  }
+
+  @Test func twoCollectorsOnOneDatabaseStoreABatchOnceAndSeeEachOthersCommits() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    try await Backend.withPostgresStore(url: server.url) { first in
+      try await Backend.withPostgresStore(url: server.url) { second in
+        // The same batch through both at once (a forwarder that failed over mid-request), and
+        // consecutive batches of one device alternating between them.
+        let same = batch("home-1", fromMs: day, count: 500, stepMs: 1000)
+        async let a = first.insert(same)
+        async let b = second.insert(same)
+        let results = try await [a, b]
+        #expect(results.map(\.accepted).reduce(0, +) == 500)
+        #expect(results.map(\.duplicates).reduce(0, +) == 500)
+        for index in 1...20 {
+          let next = batch("home-1", fromMs: day + Int64(index) * 500_000, count: 500, stepMs: 1000, firstSeq: Int64(index) * 500)
+          _ = try await (index % 2 == 0 ? first : second).insert(next)
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        let viaFirst = try await first.aggregates()
+        let viaSecond = try await second.aggregates()
+        #expect(viaFirst == viaSecond)
+        #expect(viaFirst.first?.count == 10_500)
+        // 1 kW for 10,499 s.
+        #expect(abs((viaFirst.first?.kilowattHours ?? 0) - 10_499.0 / 3600) < 1e-9)
+      }
+    }
+  }
+
+  @Test func aDatabaseThatGoesAwayIs503WithRetryAfterAndComesBackByItself() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    try await Backend.withPostgresStore(url: server.url) { store in
+      let router = buildCollectorRouter(store: store, access: AccessPolicy(token: nil))
+      try await Application(router: router).test(.router) { client in
+        let body = #"{"source":"home-1","readings":[{"device_id":"AC001","timestamp":"2025-04-10T12:00:00Z","power":5,"seq":1}]}"#
+        func post() async throws -> (Int, String?, String) {
+          try await client.execute(
+            uri: "/energy", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+          ) { (Int($0.status.code), $0.headers[.retryAfter], String(buffer: $0.body)) }
+        }
+        #expect(try await post().0 == 200)
+        server.stop(signal: SIGKILL)
+        let down = try await post()
+        #expect(down.0 == 503 && down.1 == "1", "\(down)")
+        #expect(down.2.hasPrefix(#"{"error":"cannot store the readings now: "#), "\(down.2)")
+        try await Task.sleep(for: .milliseconds(600))
+        let stats = try await client.execute(uri: "/api/stats", method: .get) { (Int($0.status.code), $0.headers[.retryAfter]) }
+        #expect(stats.0 == 503 && stats.1 == "1")
+
+        try server.start()
+        var answer = (0, String?.none, "")
+        let deadline = ContinuousClock.now + .seconds(20)
+        repeat {
+          try await Task.sleep(for: .milliseconds(200))
+          answer = try await post()
+        } while answer.0 != 200 && ContinuousClock.now < deadline
+        #expect(answer.0 == 200, "reconnected: \(answer)")
+        #expect(answer.2 == #"{"accepted":0,"duplicates":1}"#, "what was stored before is still there")
+      }
+    }
+  }
+}
