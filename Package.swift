@@ -106,7 +106,11 @@ let package = Package(
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["energymon-tui", "EnergyCore", "EnergyTestSupport"]),
+      name: "EndToEndTests",
+      dependencies: [
+        "energymon-tui", "EnergyCore", "EnergyTestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]),
     .executableTarget(
       name: "mqtt-drain-benchmark", dependencies: ["EnergyCore", "EnergyMonitor", "EnergyPipeline", "MQTT"],
       path: "Benchmarks/MQTTDrain"),
