@@ -73,7 +73,8 @@ ingest() {  # title, seconds, then ports
   local started; started=$(date +%s.%N)
   local loads=()
   for port in "$@"; do
-    wrk -t2 -c"$per" -d"${seconds}s" -s Benchmarks/wrk/forwarder500.lua "http://127.0.0.1:$port/energy" >"$work/wrk-$port.txt" &
+    wrk -t2 -c"$per" -d"${seconds}s" -s Benchmarks/wrk/forwarder500.lua "http://127.0.0.1:$port/energy" -- "p$port" \
+      >"$work/wrk-$port.txt" &
     loads+=($!)
   done
   wait "${loads[@]}"
@@ -108,7 +109,7 @@ stop_collector 5103
 
 echo "== loading PostgreSQL to $stats_readings readings"
 while (($(stored 5102) < stats_readings)); do
-  wrk -t2 -c32 -d30s -s Benchmarks/wrk/forwarder500.lua "http://127.0.0.1:5102/energy" >/dev/null
+  wrk -t2 -c32 -d30s -s Benchmarks/wrk/forwarder500.lua "http://127.0.0.1:5102/energy" -- "load$RANDOM" >/dev/null
 done
 echo "   $(stored 5102) readings stored; $(psql -h 127.0.0.1 -p "$pg_port" -U energymon -d postgres -Atc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'readings'::regclass") partitions"
 sleep 1

@@ -6,8 +6,10 @@ function setup(thread)
   thread:set("id", threads)
 end
 
+-- An argument after the URL (`-- name`) goes into the source, so two wrk processes started in
+-- the same second send different readings.
 function init(args)
-  source = string.format("bench-%d-%d", os.time(), id)
+  source = string.format("bench-%s%d-%d", args[1] and (args[1] .. "-") or "", os.time(), id)
   seq = 0
   base = 1744286400000
   cachedSecond, cachedText = -1, ""
