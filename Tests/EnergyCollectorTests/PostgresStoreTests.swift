@@ -63,6 +63,19 @@ import Testing
     }
   }
 
+  @Test func aPartitionDroppedByAnotherCollectorIsMadeAgainOnTheNextTry() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    try await Backend.withPostgresStore(url: server.url) { store in
+      _ = try await store.insert(batch("home-1", fromMs: day, count: 10, stepMs: 1000))
+      // Another collector's --retain-raw drops the day this one knows.
+      _ = try server.psql("DROP TABLE readings_d\(day / 86_400_000)")
+      let again = batch("home-1", fromMs: day + 20_000, count: 10, stepMs: 1000, firstSeq: 10)
+      await #expect(throws: (any Error).self) { _ = try await store.insert(again) }
+      #expect(try await store.insert(again) == IngestResult(accepted: 10, duplicates: 0))
+    }
+  }
+
   @Test func twoCollectorsOnOneDatabaseStoreABatchOnceAndSeeEachOthersCommits() async throws {
     let server = try PostgresServer()
     defer { server.stop() }

@@ -146,6 +146,11 @@ public final class PostgresReadingStore: ReadingStore {
     } catch {
       results = [.failure(PostgresStoreError("cannot store the readings: \(Self.reason(error))"))]
     }
+    // A day's partition dropped by another collector's `--retain-raw` (no partition for the
+    // row): forget the days known, so the next attempt makes the partition again.
+    if results.contains(where: { if case .failure(let error) = $0 { Self.isMissingPartition(error) } else { false } }) {
+      state.withLock { $0.partitions.removeAll() }
+    }
     results = results.map { $0.mapError { $0 is PostgresStoreError ? $0 : PostgresStoreError(Self.reason($0)) } }
     metrics?.committed(
       zip(batches, results).compactMap { (try? $1.get()) == nil ? nil : $0 },
@@ -539,6 +544,11 @@ public final class PostgresReadingStore: ReadingStore {
       }
       return value
     }
+  }
+
+  static func isMissingPartition(_ error: any Error) -> Bool {
+    (error as? PSQLError)?.serverInfo?[.sqlState] == "23514"
+      || "\(error)".contains("no partition of relation")
   }
 
   /// A short reason for an error from PostgresNIO (its descriptions hide the server's message).
