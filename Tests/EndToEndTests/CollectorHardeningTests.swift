@@ -101,6 +101,12 @@ import Testing
     (["--port", "99999"], "energymon-collector: --port must be from 1 to 65535\n"),
     (["--token", "x", "--tokens", "t.json"], "energymon-collector: give --token (one token for everything) or --tokens (a token per home), not both\n"),
     (["--tokens", "/nonexistent/tokens.json"], "energymon-collector: tokens file /nonexistent/tokens.json: not found\n"),
+    (["--db", "postgres://db.lan/energymon"], "energymon-collector: --db: no user name (postgres://USER@host/database)\n"),
+    (["--db", "postgres://u@db.lan"], "energymon-collector: --db: no database name (postgres://user@host/DATABASE)\n"),
+    (["--db", "postgres://u@db.lan:70000/e"], "energymon-collector: --db: port must be from 1 to 65535\n"),
+    (["--db", "postgres://u@db.lan/e?sslmode=allow"], "energymon-collector: --db: sslmode \"allow\": use disable or require\n"),
+    (["--retain-raw", "30"], "energymon-collector: --retain-raw needs a postgres:// --db\n"),
+    (["--db", "postgres://u@db.lan/e", "--retain-raw", "0"], "energymon-collector: --retain-raw must be from 1 to 36500 days\n"),
   ])
   func badStartOptionsExitTwoWithOneLine(arguments: [String], message: String) throws {
     let folder = TemporaryFolder()

@@ -158,19 +158,9 @@ public final class PostgresReadingStore: ReadingStore {
     return results
   }
 
-  /// One row on its way in, with the request it came in.
-  private struct PendingRow {
-    var device: Int64
-    var source: Int64
-    var ts: Int64
-    var id: Int64
-    var power: Double
-    var batch: Int
-  }
-
   private func insertGroup(_ batches: [IngestBatch]) async throws -> [IngestResult] {
     // Keys and partitions first, each in its own statement: they outlive a failed group.
-    var rows: [PendingRow] = []
+    var rows: [PostgresGroupInserter.Row] = []
     var unsourced: [Int] = []
     for (index, batch) in batches.enumerated() {
       var source: Int64 = 0
@@ -180,9 +170,9 @@ public final class PostgresReadingStore: ReadingStore {
         let id = batch.source != nil ? incoming.seq.map { ReadingKey.sourced(source: source, seq: $0) } : nil
         if id == nil { unsourced.append(rows.count) }
         rows.append(
-          PendingRow(
-            device: device, source: source, ts: incoming.reading.timestampMs, id: id ?? 0,
-            power: incoming.reading.power, batch: index))
+          PostgresGroupInserter.Row(
+            device: device, source: source, deviceID: incoming.reading.deviceID, ts: incoming.reading.timestampMs,
+            id: id ?? 0, power: incoming.reading.power, batch: index))
       }
     }
     for day in Set(rows.map { PostgresSchema.day(of: $0.ts) }) { try await ensurePartition(day: day) }
@@ -195,139 +185,13 @@ public final class PostgresReadingStore: ReadingStore {
         position += 1
       }
     }
-    rows.sort { ($0.device, $0.ts, $0.id, $0.batch) < ($1.device, $1.ts, $1.id, $1.batch) }
-    let devices = Array(Set(rows.map(\.device))).sorted()
+    let group = rows
     let logger = self.logger
-    let finalRows = rows
-
-    return try await client.withTransaction(logger: logger) { connection in
-      // Collectors writing the same device take turns from here to the commit.
-      var aggregates: [Int64: DeviceAggregate] = [:]
-      let locked = try await connection.query(
-        """
-        SELECT key, device_id, count, sum, min, max, kwh, last_ts, last_power FROM devices
-        WHERE key = ANY(\(devices)) ORDER BY key FOR UPDATE
-        """, logger: logger)
-      for try await (key, id, count, sum, min, max, kwh, lastTs, lastPower) in locked.decode(
-        (Int64, String, Int64, Double, Double, Double, Double, Int64, Double).self)
-      where count > 0 {
-        guard let deviceID = DeviceID(id) else { continue }
-        aggregates[key] = DeviceAggregate(
-          deviceID: deviceID, count: Int(count), sum: sum, min: min, max: max, kilowattHours: kwh,
-          lastTimestampMs: lastTs, lastPower: lastPower)
-      }
-
-      let inserted = try await connection.query(
-        """
-        INSERT INTO readings (device, ts, id, power)
-        SELECT * FROM unnest(\(finalRows.map(\.device)), \(finalRows.map(\.ts)), \(finalRows.map(\.id)), \(finalRows.map(\.power)))
-        ON CONFLICT DO NOTHING RETURNING device, ts, id
-        """, logger: logger)
-      struct Key: Hashable {
-        var device: Int64
-        var ts: Int64
-        var id: Int64
-      }
-      var stored = Set<Key>()
-      for try await (device, ts, id) in inserted.decode((Int64, Int64, Int64).self) {
-        stored.insert(Key(device: device, ts: ts, id: id))
-      }
-
-      // Each stored key is credited to the first request that carried it.
-      var accepted = Array(repeating: 0, count: batches.count)
-      var newRows: [Int64: [PendingRow]] = [:]
-      var credited = Set<Key>()
-      for row in finalRows {
-        let key = Key(device: row.device, ts: row.ts, id: row.id)
-        guard stored.contains(key), credited.insert(key).inserted else { continue }
-        accepted[row.batch] += 1
-        newRows[row.device, default: []].append(row)
-      }
-
-      var rollups = EnergyRollups()
-      var updates: [(key: Int64, aggregate: DeviceAggregate)] = []
-      for device in devices {
-        guard let fresh = newRows[device], let first = fresh.first else { continue }
-        let before = rollups.total(device: device)
-        var aggregate = aggregates[device]
-        if let known = aggregate, first.ts <= known.lastTimestampMs {
-          try await Self.addLateSteps(fresh, device: device, source: first.source, into: &rollups, connection, logger)
-        } else {
-          var previous = aggregate.map { (ms: $0.lastTimestampMs, power: $0.lastPower) }
-          for row in fresh {
-            if let previous {
-              rollups.add(from: previous, to: (row.ts, row.power), device: device, source: row.source)
-            }
-            previous = (row.ts, row.power)
-          }
-        }
-        for row in fresh {
-          let reading = Reading(deviceID: aggregate?.deviceID ?? DeviceID("x")!, timestampMs: row.ts, power: row.power)
-          if aggregate == nil { aggregate = .first(reading) } else { aggregate!.add(reading) }
-        }
-        guard var updated = aggregate else { continue }
-        updated.kilowattHours += rollups.total(device: device) - before
-        updates.append((device, updated))
-      }
-
-      if !updates.isEmpty {
-        try await connection.query(
-          """
-          UPDATE devices AS d SET count = u.count, sum = u.sum, min = u.min, max = u.max, kwh = u.kwh,
-            last_ts = u.last_ts, last_power = u.last_power
-          FROM unnest(\(updates.map(\.key)), \(updates.map { Int64($0.aggregate.count) }), \(updates.map(\.aggregate.sum)),
-            \(updates.map(\.aggregate.min)), \(updates.map(\.aggregate.max)), \(updates.map(\.aggregate.kilowattHours)),
-            \(updates.map(\.aggregate.lastTimestampMs)), \(updates.map(\.aggregate.lastPower)))
-            AS u(key, count, sum, min, max, kwh, last_ts, last_power)
-          WHERE d.key = u.key
-          """, logger: logger)
-      }
-      let deviceRows = rollups.deviceRows
-      if !deviceRows.isEmpty {
-        try await connection.query(
-          """
-          INSERT INTO energy_quarters (device, slot, kwh)
-          SELECT * FROM unnest(\(deviceRows.map(\.device)), \(deviceRows.map(\.slot)), \(deviceRows.map(\.kilowattHours)))
-          ON CONFLICT (device, slot) DO UPDATE SET kwh = energy_quarters.kwh + excluded.kwh
-          """, logger: logger)
-      }
-      let homeRows = rollups.homeRows
-      if !homeRows.isEmpty {
-        try await connection.query(
-          """
-          INSERT INTO home_quarters (source, slot, kwh)
-          SELECT * FROM unnest(\(homeRows.map(\.source)), \(homeRows.map(\.slot)), \(homeRows.map(\.kilowattHours)))
-          ON CONFLICT (source, slot) DO UPDATE SET kwh = home_quarters.kwh + excluded.kwh
-          """, logger: logger)
-      }
-      return batches.indices.map {
-        IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0])
-      }
+    let accepted = try await client.withTransaction(logger: logger) { connection in
+      try await PostgresGroupInserter.insert(group, batchCount: batches.count, connection, logger)
     }
-  }
-
-  /// Readings older than the device's newest change the steps around them: within one gap of
-  /// them, the integral of every stored reading is added and that of the readings before this
-  /// group taken away (steps longer than the gap hold no energy, so nothing outside matters).
-  private static func addLateSteps(
-    _ fresh: [PendingRow], device: Int64, source: Int64, into rollups: inout EnergyRollups,
-    _ connection: PostgresConnection, _ logger: Logger
-  ) async throws {
-    let from = fresh[0].ts - EnergyIntegrator.maxGapMs
-    let through = fresh[fresh.count - 1].ts + EnergyIntegrator.maxGapMs
-    let rows = try await connection.query(
-      "SELECT ts, id, power FROM readings WHERE device = \(device) AND ts >= \(from) AND ts <= \(through) ORDER BY ts, id",
-      logger: logger)
-    let added = Set(fresh.map { "\($0.ts)/\($0.id)" })
-    var all: (ms: Int64, power: Double)?
-    var old: (ms: Int64, power: Double)?
-    for try await (ts, id, power) in rows.decode((Int64, Int64, Double).self) {
-      let reading = (ms: ts, power: power)
-      if let all { rollups.add(from: all, to: reading, device: device, source: source) }
-      all = reading
-      guard !added.contains("\(ts)/\(id)") else { continue }
-      if let old { rollups.add(from: old, to: reading, device: device, source: source, sign: -1) }
-      old = reading
+    return batches.indices.map {
+      IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0])
     }
   }
 
