@@ -41,11 +41,13 @@ public struct QueryController<Context: RequestContext>: Sendable {
     router.get("/dashboard") { request, _ in await Self.answering { try await self.dashboard(request) } }
   }
 
-  /// A database that cannot answer (down, refusing, too slow) is 503 with the reason and
-  /// `Retry-After`, as for writes; the next request tries again.
+  /// A refusal is its own answer (400, 401, 403); a database that cannot answer (down,
+  /// refusing, too slow) is 503 with the reason and `Retry-After`, as for writes.
   static func answering(_ body: () async throws -> Response) async -> Response {
     do {
       return try await body()
+    } catch let refusal as ResponseError {
+      return refusal.response
     } catch {
       var response = Response.json(
         IngestError(status: 503, "cannot read the readings now: \(error)").json, status: .serviceUnavailable)
@@ -56,29 +58,25 @@ public struct QueryController<Context: RequestContext>: Sendable {
 
   /// The homes a read covers: those of the request's token, narrowed by `source=`; or the
   /// answer to give instead (400 for a malformed source, 403 for one the token may not see).
-  func sources(_ request: Request) -> Result<Set<String>?, ResponseError> {
+  func sources(_ request: Request) throws(ResponseError) -> Set<String>? {
     // The middleware has already refused a missing or wrong token where one is needed.
     guard let grant = access.grant(authorization: request.headers[.authorization]) else {
-      return .failure(ResponseError(IngestError(status: 401, "missing or wrong bearer token")))
+      throw ResponseError(IngestError(status: 401, "missing or wrong bearer token"))
     }
     let asked = request.uri.queryParameters["source"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
     if let asked {
       guard DeviceID.isValid(asked) else {
-        return .failure(ResponseError(IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source")))
+        throw ResponseError(IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "source"))
       }
       guard grant.allows(source: asked) else {
-        return .failure(ResponseError(IngestError(status: 403, "this token may not read source \"\(asked)\"", field: "source")))
+        throw ResponseError(IngestError(status: 403, "this token may not read source \"\(asked)\"", field: "source"))
       }
     }
-    return .success(grant.scope(asking: asked))
+    return grant.scope(asking: asked)
   }
 
   func stats(_ request: Request) async throws -> Response {
-    let scope: Set<String>?
-    switch sources(request) {
-    case .success(let value): scope = value
-    case .failure(let refusal): return refusal.response
-    }
+    let scope = try sources(request)
     let aggregates = DeviceAggregate.merged(try await store.aggregates(), sources: scope)
     return .json(renderedStats.bytes(for: aggregates) { Self.statsJSON($0) }, status: .ok)
   }
@@ -137,11 +135,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
     } catch {
       return .json(error.json, status: .badRequest)
     }
-    let scope: Set<String>?
-    switch sources(request) {
-    case .success(let value): scope = value
-    case .failure(let refusal): return refusal.response
-    }
+    let scope = try sources(request)
     let boundaries = query.period.boundaries(from: query.first, through: query.last, calendar: query.calendar)
     let slots = QuarterHour.slots(between: boundaries)
     guard let quarters = try await store.quarters(deviceID: query.deviceID, sources: scope, slots: slots) else {
@@ -159,11 +153,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
     } catch {
       return .json(error.json, status: .badRequest)
     }
-    let scope: Set<String>?
-    switch sources(request) {
-    case .success(let value): scope = value
-    case .failure(let refusal): return refusal.response
-    }
+    let scope = try sources(request)
     let readings = try await store.latest(
       deviceID: query.deviceID, sources: scope, sinceMs: query.sinceMs, untilMs: query.untilMs, limit: query.limit)
     var json = JSONWriter(capacity: 32 + readings.count * 80)
@@ -190,11 +180,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
     } catch {
       return .json(error.json, status: .badRequest)
     }
-    let scope: Set<String>?
-    switch sources(request) {
-    case .success(let value): scope = value
-    case .failure(let refusal): return refusal.response
-    }
+    let scope = try sources(request)
     let store = self.store
     // The first page is read before answering, so a database that cannot answer is a 503.
     let first = try await store.page(

@@ -67,35 +67,24 @@ public final class SQLiteReadingStore: ReadingStore {
     try await cache.aggregates { try await read { db in try DeviceTable.all(db) } }
   }
 
-  /// Each device's newest readings are one backwards range of the table; they are merged here.
-  /// Once `limit` are in hand, later devices are only asked for readings at least as new as the
-  /// oldest kept, so the work stays near `limit` however many devices there are.
+  /// Each device's newest readings are one backwards range of the table, merged by `NewestReadings`.
   public func latest(
     deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int
   ) async throws -> [Reading] {
     let until = untilMs ?? Int64.max
     return try await read { db in
-      var newest: [(id: Int64, reading: Reading)] = []
-      var floor = sinceMs ?? Int64.min
-      func keepNewest() {
-        newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
-        if newest.count > limit { newest.removeLast(newest.count - limit) }
-      }
+      var newest = NewestReadings(limit: limit, sinceMs: sinceMs)
       for (key, id) in try Self.devices(deviceID, sources, db) {
         let rows = try Row.fetchCursor(
           db.cachedStatement(
             sql: "SELECT ts, id, power FROM readings WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts DESC, id DESC LIMIT ?"),
-          arguments: [key, floor, until, limit])
+          arguments: [key, newest.floor, until, limit])
         while let row = try rows.next() {
-          newest.append((row[1], Reading(deviceID: id, timestampMs: row[0], power: row[2])))
+          newest.add(id: row[1], Reading(deviceID: id, timestampMs: row[0], power: row[2]))
         }
-        if newest.count >= 2 * limit {
-          keepNewest()
-          floor = newest[newest.count - 1].reading.timestampMs
-        }
+        newest.deviceDone()
       }
-      keepNewest()
-      return newest.reversed().map(\.reading)
+      return newest.readings()
     }
   }
 

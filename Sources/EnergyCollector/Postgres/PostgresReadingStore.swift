@@ -254,26 +254,19 @@ public final class PostgresReadingStore: ReadingStore {
     let until = untilMs ?? Int64.max
     try ready()
     return try await read {
-      var newest: [(id: Int64, reading: Reading)] = []
-      var floor = sinceMs ?? Int64.min
-      func keepNewest() {
-        newest.sort { ($0.reading.timestampMs, $0.id) > ($1.reading.timestampMs, $1.id) }
-        if newest.count > limit { newest.removeLast(newest.count - limit) }
-      }
+      var newest = NewestReadings(limit: limit, sinceMs: sinceMs)
       for (key, id) in try await self.devices(deviceID, sources) {
         let rows = try await self.client.query(
-          "SELECT ts, id, power FROM readings WHERE device = \(key) AND ts >= \(floor) AND ts < \(until) ORDER BY ts DESC, id DESC LIMIT \(limit)",
-          logger: self.logger)
+          """
+          SELECT ts, id, power FROM readings WHERE device = \(key) AND ts >= \(newest.floor) AND ts < \(until)
+          ORDER BY ts DESC, id DESC LIMIT \(limit)
+          """, logger: self.logger)
         for try await (ts, readingID, power) in rows.decode((Int64, Int64, Double).self) {
-          newest.append((readingID, Reading(deviceID: id, timestampMs: ts, power: power)))
+          newest.add(id: readingID, Reading(deviceID: id, timestampMs: ts, power: power))
         }
-        if newest.count >= 2 * limit {
-          keepNewest()
-          floor = newest[newest.count - 1].reading.timestampMs
-        }
+        newest.deviceDone()
       }
-      keepNewest()
-      return newest.reversed().map(\.reading)
+      return newest.readings()
     }
   }
 
