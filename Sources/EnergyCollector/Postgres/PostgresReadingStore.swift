@@ -43,7 +43,9 @@ public final class PostgresReadingStore: ReadingStore {
     self.metrics = metrics
     self.logger = logger
     var configuration = PostgresClient.Configuration(
-      host: location.host, port: location.port, username: location.username, password: location.password,
+      // A password in the URL shows in `ps`; PGPASSWORD, as for psql, does not.
+      host: location.host, port: location.port, username: location.username,
+      password: location.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
       database: location.database,
       tls: location.tls == .require ? .require(.makeClientConfiguration()) : .disable)
     configuration.options.connectTimeout = .seconds(2)
