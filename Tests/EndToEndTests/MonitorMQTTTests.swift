@@ -86,7 +86,7 @@ import Testing
     #expect(!left.contains { $0.contains("FR003") })
   }
 
-  @Test func everyLoggedReadingReachesAQoS1SubscriberThroughABrokerKill() throws {
+  @Test func everyLoggedReadingReachesAQoS1SubscriberThroughABrokerRestart() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(persistence: true)
@@ -101,7 +101,10 @@ import Testing
       "--mqtt", "mqtt://127.0.0.1:\(broker.port)",
     ])
     #expect(eventually { csvRows(folder).count > 100 })
-    broker.stop(signal: SIGKILL)
+    // SIGTERM: the broker saves what it acknowledged and closes every connection, as a crash
+    // does for the monitor. After a SIGKILL mosquitto itself loses the messages it acknowledged
+    // since its last autosave (seen on CI: 8 of 720), which no client can make up for.
+    broker.stop(signal: SIGTERM)
     usleep(1_000_000)
     try broker.start()
     let result = monitor.wait(timeout: 40)
