@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders docs/diagrams/*.dot to SVG and PNG with Debian's graphviz (installed if missing).
+# Renders docs/diagrams/*.dot to SVG and PNG, and docs/schema.png (the system's flowchart), with
+# Debian's graphviz (installed if missing).
 # Usage: docs/render.sh        Run again after editing a .dot file; commit the renders.
 set -euo pipefail
 cd "$(dirname "$0")/diagrams"
@@ -14,4 +15,7 @@ for source in *.dot; do
   dot -Tpng -Gdpi=110 "$source" -o "$name.png"
   echo "rendered $name.svg and $name.png"
 done
+# The seed's docs/schema.png: the flowchart of the whole system, the path of a reading.
+dot -Tpng -Gdpi=110 reading-path.dot -o ../schema.png
+echo "rendered ../schema.png"
 echo "render.sh: done in $(echo "$(date +%s.%N) - $started" | bc) s"
