@@ -1,5 +1,6 @@
 /// SHA-256 (FIPS 180-4), for the collector's token file, which holds hashes of tokens and never
-/// the tokens: a few dozen lines here instead of a crypto package in every build.
+/// the tokens: a few dozen lines here keep EnergyCore on Foundation alone, and the monitor, which
+/// shares it, free of a crypto package.
 public enum SHA256 {
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
