@@ -93,34 +93,19 @@ public final class SQLiteReadingStore: ReadingStore {
   ) async throws -> (readings: [Reading], next: ExportCursor?) {
     let until = untilMs ?? Int64.max
     return try await read { db in
-      var readings: [Reading] = []
-      var last: (ts: Int64, id: Int64)?
-      var lastDevice: Int64?
-      var devices = try Self.devices(deviceID, sources, db)[...]
-      // Devices come in a fixed order (id, then source): resume at the cursor's.
-      if let cursor {
-        guard let index = devices.firstIndex(where: { $0.key == cursor.deviceKey }) else { return ([], nil) }
-        devices = devices[index...]
-      }
-      for (key, id) in devices {
-        // Rows after (ts, id): where the cursor stopped in its device, else from `since` on.
-        let after =
-          if let cursor, cursor.deviceKey == key { (cursor.timestampMs, cursor.id) } else {
-            (sinceMs.map { $0 - 1 } ?? Int64.min, Int64.max)
-          }
+      var page = ExportPage(limit: limit, sinceMs: sinceMs, after: cursor)
+      for (key, id) in page.remaining(try Self.devices(deviceID, sources, db), key: \.key) {
+        let after = page.after(device: key)
         let rows = try Row.fetchCursor(
           db.cachedStatement(
             sql: "SELECT ts, id, power FROM readings WHERE device = ? AND (ts, id) > (?, ?) AND ts < ? ORDER BY ts, id LIMIT ?"),
-          arguments: [key, after.0, after.1, until, limit - readings.count])
+          arguments: [key, after.ts, after.id, until, page.room])
         while let row = try rows.next() {
-          readings.append(Reading(deviceID: id, timestampMs: row["ts"], power: row["power"]))
-          last = (row["ts"], row["id"])
-          lastDevice = key
+          page.add(device: key, id: row["id"], Reading(deviceID: id, timestampMs: row["ts"], power: row["power"]))
         }
-        if readings.count == limit { break }
+        if page.isFull { break }
       }
-      guard readings.count == limit, let last, let lastDevice else { return (readings, nil) }
-      return (readings, ExportCursor(deviceKey: lastDevice, timestampMs: last.ts, id: last.id))
+      return page.result
     }
   }
 

@@ -1,22 +1,10 @@
+import EnergyTestSupport
 import MQTT
 import Testing
 
 /// A million random and mutated inputs: the decoder answers each with a packet, a wait for more
 /// bytes, or a `DecodeError`, and never traps. Seeded, so a failure repeats.
 @Suite(.timeLimit(.minutes(3))) struct DecoderPropertyTests {
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-  }
-
   static func seeds() throws -> [[UInt8]] {
     let will = Will(topic: "energymon/home/status", payload: Array("offline".utf8))
     return try [
@@ -32,7 +20,7 @@ import Testing
   }
 
   @Test func aMillionInputsNeverTrapTheDecoder() throws {
-    var random = Generator(state: 20_261_129)
+    var random = SplitMix(state: 20_261_129)
     let seeds = try Self.seeds()
     let decoder = Decoder(maxPacketSize: 4096)
     var outcomes = (packets: 0, waiting: 0, errors: 0)
@@ -63,7 +51,7 @@ import Testing
   }
 
   @Test func everyPacketSurvivesARoundTrip() throws {
-    var random = Generator(state: 7)
+    var random = SplitMix(state: 7)
     for _ in 0..<20_000 {
       let topic = String(repeating: "t/", count: random.below(5)) + "x\(random.below(1000))"
       let payload = (0..<random.below(300)).map { _ in random.byte() }

@@ -278,31 +278,18 @@ public final class PostgresReadingStore: ReadingStore {
     let until = untilMs ?? Int64.max
     try ready()
     return try await read {
-      var readings: [Reading] = []
-      var last: (ts: Int64, id: Int64)?
-      var lastDevice: Int64?
-      var devices = try await self.devices(deviceID, sources)[...]
-      if let cursor {
-        guard let index = devices.firstIndex(where: { $0.key == cursor.deviceKey }) else { return ([], nil) }
-        devices = devices[index...]
-      }
-      for (key, id) in devices {
-        let after =
-          if let cursor, cursor.deviceKey == key { (cursor.timestampMs, cursor.id) } else {
-            (sinceMs.map { $0 - 1 } ?? Int64.min, Int64.max)
-          }
+      var page = ExportPage(limit: limit, sinceMs: sinceMs, after: cursor)
+      for (key, id) in page.remaining(try await self.devices(deviceID, sources), key: \.key) {
+        let after = page.after(device: key)
         var binds = PostgresBindings()
-        for value in [key, after.0, after.1, until, Int64(limit - readings.count)] { binds.append(value) }
+        for value in [key, after.ts, after.id, until, Int64(page.room)] { binds.append(value) }
         let rows = try await self.client.query(PostgresQuery(unsafeSQL: Self.pageSQL, binds: binds), logger: self.logger)
         for try await (ts, readingID, power) in rows.decode((Int64, Int64, Double).self) {
-          readings.append(Reading(deviceID: id, timestampMs: ts, power: power))
-          last = (ts, readingID)
-          lastDevice = key
+          page.add(device: key, id: readingID, Reading(deviceID: id, timestampMs: ts, power: power))
         }
-        if readings.count == limit { break }
+        if page.isFull { break }
       }
-      guard readings.count == limit, let last, let lastDevice else { return (readings, nil) }
-      return (readings, ExportCursor(deviceKey: lastDevice, timestampMs: last.ts, id: last.id))
+      return page.result
     }
   }
 
