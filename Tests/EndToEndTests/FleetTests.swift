@@ -60,6 +60,7 @@ import Testing
     kill(collectors[0].pid, SIGKILL)
     collectors[0].waitUntilExit()
     let killedAt = progress.batches
+    progress.collectorKilled()
     try await Task.sleep(for: .seconds(1))
     collectors[0] = try ChildProcess(collectorPath, arguments(ports[0]), discardOutput: true)
     let total = try await sent
@@ -97,10 +98,13 @@ import Testing
     private let lock = NSLock()
     private var accepted = 0
     private var switched = 0
+    private var killed = false
     var batches: Int { lock.withLock { accepted } }
     var failovers: Int { lock.withLock { switched } }
+    var isCollectorKilled: Bool { lock.withLock { killed } }
     func batchAccepted() { lock.withLock { accepted += 1 } }
     func failedOver() { lock.withLock { switched += 1 } }
+    func collectorKilled() { lock.withLock { killed = true } }
   }
 
   /// One home: its batches in order, each until a collector answers 200, trying its own
@@ -109,6 +113,12 @@ import Testing
     var stored = 0
     var preferred = home % 2
     for batch in 0..<batches {
+      // A quarter of the homes (all sending to the first collector) hold their fourth batch
+      // until it has been killed, so some sends meet it dead however slow the machine is; the
+      // other homes keep sending through the kill.
+      if batch == 3, home % 4 == 0 {
+        while !progress.isCollectorKilled { try await Task.sleep(for: .milliseconds(20)) }
+      }
       var attempts = 0
       while true {
         attempts += 1
