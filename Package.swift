@@ -58,7 +58,7 @@ let package = Package(
     // Exit statuses shared by both executables: 0 and help, 2 with one line for bad input.
     .target(
       name: "EnergyCommandLine",
-      dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["EnergyCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "energymon-tui",
       dependencies: [
@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(
       name: "EnergyCollectorTests",
       dependencies: [
-        "EnergyCollector", "EnergyTestSupport",
+        "EnergyCollector", "EnergyCore", "EnergyTestSupport", "MQTT",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),

@@ -5,13 +5,14 @@ import Logging
 
 /// Builds the collector's routes on a store; the executable and the tests share it.
 public func buildCollectorRouter(
-  store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil, metrics: CollectorMetrics? = nil
+  store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil, metrics: CollectorMetrics? = nil,
+  budget: BodyBudget = BodyBudget(limitBytes: 256 << 20, perTokenRequests: 16)
 ) -> Router<BasicRequestContext> {
   let router = Router()
   if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
   router.add(middleware: AccessMiddleware(policy: access))
   router.add(middleware: MethodMiddleware())
-  IngestController<BasicRequestContext>(store: store, access: access, metrics: metrics).addRoutes(to: router)
+  IngestController<BasicRequestContext>(store: store, access: access, metrics: metrics, budget: budget).addRoutes(to: router)
   if let metrics {
     router.get("/metrics") { request, _ in
       // Every home's figures are in it: with tokens per home, only an admin token reads it.
@@ -50,10 +51,11 @@ public func runCollector(
       guard case .success(let location) = PostgresLocation.parse(arguments.databasePath) else {
         throw CollectorStartError(description: "--db: not a postgres:// URL")
       }
-      postgres = PostgresReadingStore(location: location, retainDays: arguments.retainRawDays, metrics: metrics, logger: logger)
+      postgres = PostgresReadingStore(
+        location: location, retainDays: arguments.retainRawDays, limits: arguments.limits, metrics: metrics, logger: logger)
       store = postgres!
     } else {
-      store = try SQLiteReadingStore(path: arguments.databasePath, metrics: metrics)
+      store = try SQLiteReadingStore(path: arguments.databasePath, limits: arguments.limits, metrics: metrics)
     }
     let access = AccessPolicy.serving(
       host: arguments.host, token: arguments.token, tokens: arguments.tokens, extraHostNames: arguments.allowedHosts)
@@ -66,7 +68,9 @@ public func runCollector(
       head: .nanoseconds(Int64(arguments.headTimeoutSeconds * 1e9)),
       body: .nanoseconds(Int64(arguments.bodyTimeoutSeconds * 1e9)))
     app = Application(
-      router: buildCollectorRouter(store: store, access: access, tariff: arguments.tariff, metrics: metrics),
+      router: buildCollectorRouter(
+        store: store, access: access, tariff: arguments.tariff, metrics: metrics,
+        budget: BodyBudget(limitBytes: arguments.maxInflightMB << 20, perTokenRequests: arguments.maxRequestsPerToken)),
       server: .http1(
         configuration: .init(
           additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: limits)],
@@ -85,7 +89,7 @@ public func runCollector(
   } catch {
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")
   }
-  let ingest = arguments.mqtt.map { MQTTIngest(settings: $0, store: store, announce: announce) }
+  let ingest = arguments.mqtt.map { MQTTIngest(settings: $0, store: store, sources: arguments.tokens?.sources, announce: announce) }
   let database = postgres
   try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await app.runService() }

@@ -22,6 +22,13 @@ public struct CollectorArguments: Sendable {
   public var tariff: Tariff?
   /// Where `tariff` was read from, for the console.
   public var tariffPath: String?
+  /// How many devices a source may have and add a minute (`--max-devices-per-source`,
+  /// `--max-new-devices-per-minute`).
+  public var limits = IngestLimits()
+  /// Bytes of request bodies read at once (`--max-inflight-mb`), and requests in flight per home
+  /// token (`--max-requests-per-token`).
+  public var maxInflightMB = 256
+  public var maxRequestsPerToken = 16
   /// Also store readings from this broker's state topics.
   public var mqtt: MQTTIngest.Settings?
 

@@ -156,6 +156,15 @@ enum CollectorSchema {
           """)
       try EnergyRollups.rebuild(db)
     }
+    // When each device was made, so a source's pace of new devices is counted in the write that
+    // makes them (`DeviceAdmission`); devices made before count as old.
+    migrator.registerMigration("v5-device-created") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE devices ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+          CREATE INDEX devices_source_created ON devices (source, created_ms);
+          """)
+    }
     return migrator
   }
 }

@@ -8,14 +8,18 @@ import GRDB
 enum DeviceTable {
   private static let columns = "device_id, count, sum, min, max, kwh, last_ts, last_power"
 
-  /// Every device that has readings with its source's name, ordered by id and then source.
-  static func all(_ db: Database) throws -> [DeviceAggregate] {
-    try read(
-      db.cachedStatement(
-        sql: """
-          SELECT d.device_id, d.count, d.sum, d.min, d.max, d.kwh, d.last_ts, d.last_power, coalesce(s.name, '') AS source
-          FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0 ORDER BY d.device_id, source
-          """), db)
+  /// Every device that has readings with its source's name, ordered by id and then source; with
+  /// `sourceKeys` (a JSON list of keys), only the devices of those sources.
+  static func all(sourceKeys: String? = nil, _ db: Database) throws -> [DeviceAggregate] {
+    let select = """
+      SELECT d.device_id, d.count, d.sum, d.min, d.max, d.kwh, d.last_ts, d.last_power, coalesce(s.name, '') AS source
+      FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0
+      """
+    guard let sourceKeys else { return try read(db.cachedStatement(sql: select + " ORDER BY d.device_id, source"), db) }
+    let statement = try db.cachedStatement(
+      sql: select + " AND d.source IN (SELECT value FROM json_each(?)) ORDER BY d.device_id, source")
+    try statement.setArguments([sourceKeys])
+    return try read(statement, db)
   }
 
   /// The aggregate of one device, nil while it has no readings.

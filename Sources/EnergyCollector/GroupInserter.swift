@@ -6,8 +6,12 @@ import GRDB
 /// consecutive inserts land on the same B-tree pages, and each device's aggregate is read and
 /// written once per group.
 enum GroupInserter {
-  static func insert(_ batches: [IngestBatch], in db: Database) throws -> [IngestResult] {
+  /// Each request's result: stored, or refused whole by a device limit (the others go on).
+  static func insert(
+    _ batches: [IngestBatch], limits: IngestLimits = .unlimited, nowMs: Int64 = 0, in db: Database
+  ) throws -> [Result<IngestResult, any Error>] {
     var keys = KeyTable()
+    var refused: [Int: IngestRefusal] = [:]
     let firstUnsourced = try Int64.fetchOne(
       db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'unsourced'")) ?? 1
     var nextUnsourced = firstUnsourced
@@ -17,6 +21,16 @@ enum GroupInserter {
       let sourceKey = try batch.source.map { try keys.source($0, db) }
       // Readings without a source belong to source 0, the unnamed one.
       let home = sourceKey ?? 0
+      let fresh = try DeviceAdmission.newDevices(of: batch) { try keys.existing($0, source: home, db) != nil }
+      if !fresh.isEmpty {
+        let census = try keys.census(source: home, nowMs: nowMs, db)
+        if let refusal = DeviceAdmission.refusal(
+          source: batch.source ?? "", newDevices: fresh, census: census, limits: limits, nowMs: nowMs)
+        {
+          refused[index] = refusal
+          continue
+        }
+      }
       for incoming in batch.readings {
         let id: Int64
         if let sourceKey, let seq = incoming.seq {
@@ -30,7 +44,8 @@ enum GroupInserter {
         }
         rows.append(
           PendingRow(
-            device: try keys.device(incoming.reading.deviceID, source: home, db), source: home, id: id, batch: index,
+            device: try keys.device(incoming.reading.deviceID, source: home, nowMs: nowMs, db), source: home, id: id,
+            batch: index,
             reading: incoming.reading))
       }
     }
@@ -52,7 +67,10 @@ enum GroupInserter {
       start = end
     }
     try rollups.write(db)
-    return batches.indices.map { IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0]) }
+    return batches.indices.map { index in
+      if let refusal = refused[index] { return .failure(refusal) }
+      return .success(IngestResult(accepted: accepted[index], duplicates: batches[index].readings.count - accepted[index]))
+    }
   }
 
   /// Inserts one device's rows (sorted by time) and folds them into its aggregate and rollups.
@@ -147,20 +165,43 @@ private struct KeyTable {
 
   private var devices: [SourceDevice: Int64] = [:]
   private var sources: [String: Int64] = [:]
+  private var censuses: [Int64: DeviceAdmission.Census] = [:]
 
-  /// The key of device `id` of the source with key `source` (0: readings without a source).
-  mutating func device(_ id: DeviceID, source: Int64, _ db: Database) throws -> Int64 {
+  /// The key of device `id` of the source with key `source`, nil while it has none.
+  mutating func existing(_ id: DeviceID, source: Int64, _ db: Database) throws -> Int64? {
     if let key = devices[SourceDevice(source: source, id: id)] { return key }
     let select = try db.cachedStatement(sql: "SELECT key FROM devices WHERE source = ? AND device_id = ?")
-    let key: Int64
-    if let found = try Int64.fetchOne(select, arguments: [source, id.rawValue]) {
-      key = found
-    } else {
-      try db.cachedStatement(sql: "INSERT INTO devices (source, device_id) VALUES (?, ?)").execute(arguments: [source, id.rawValue])
-      key = db.lastInsertedRowID
-    }
+    guard let found = try Int64.fetchOne(select, arguments: [source, id.rawValue]) else { return nil }
+    devices[SourceDevice(source: source, id: id)] = found
+    return found
+  }
+
+  /// The key of device `id` of the source with key `source` (0: readings without a source),
+  /// made now if it has none.
+  mutating func device(_ id: DeviceID, source: Int64, nowMs: Int64, _ db: Database) throws -> Int64 {
+    if let key = try existing(id, source: source, db) { return key }
+    try db.cachedStatement(sql: "INSERT INTO devices (source, device_id, created_ms) VALUES (?, ?, ?)")
+      .execute(arguments: [source, id.rawValue, nowMs])
+    let key = db.lastInsertedRowID
     devices[SourceDevice(source: source, id: id)] = key
+    if censuses[source] != nil { censuses[source]!.made(atMs: nowMs) }
     return key
+  }
+
+  /// The source's devices, counted once per group and kept up to date as the group makes more.
+  mutating func census(source: Int64, nowMs: Int64, _ db: Database) throws -> DeviceAdmission.Census {
+    if let census = censuses[source] { return census }
+    let since = nowMs - DeviceAdmission.windowMs
+    let row = try Row.fetchOne(
+      db.cachedStatement(
+        sql: """
+          SELECT count(*), coalesce(sum(created_ms > ?), 0), min(CASE WHEN created_ms > ? THEN created_ms END)
+          FROM devices WHERE source = ?
+          """), arguments: [since, since, source])
+    let census = DeviceAdmission.Census(
+      devices: row?[0] ?? 0, madeInLastMinute: row?[1] ?? 0, oldestInLastMinuteMs: row?[2])
+    censuses[source] = census
+    return census
   }
 
   mutating func source(_ name: String, _ db: Database) throws -> Int64 {

@@ -12,11 +12,20 @@ public struct IngestController<Context: RequestContext>: Sendable {
   /// With tokens per home, a home writes only its own sources.
   let access: AccessPolicy
   let metrics: CollectorMetrics?
+  /// Bytes of bodies being read at once, and requests per home token.
+  let budget: BodyBudget
+  let now: @Sendable () -> Int64
 
-  public init(store: any ReadingStore, access: AccessPolicy = AccessPolicy(token: nil), metrics: CollectorMetrics? = nil) {
+  public init(
+    store: any ReadingStore, access: AccessPolicy = AccessPolicy(token: nil), metrics: CollectorMetrics? = nil,
+    budget: BodyBudget = BodyBudget(limitBytes: 256 << 20, perTokenRequests: 16),
+    now: @escaping @Sendable () -> Int64 = currentEpochMs
+  ) {
     self.store = store
     self.access = access
     self.metrics = metrics
+    self.budget = budget
+    self.now = now
   }
 
   public func addRoutes(to router: Router<Context>) {
@@ -35,9 +44,35 @@ public struct IngestController<Context: RequestContext>: Sendable {
       return .json(
         IngestError(status: 415, "Content-Type must be application/json").json, status: .unsupportedMediaType)
     }
+    // A body is admitted before it is read: its declared length (or the most a body may be)
+    // must fit the budget, and a home's token may have only so many requests in flight.
+    let declared = request.headers[.contentLength].flatMap { Int($0) }.map { max(0, $0) }
+    if let declared, declared > Self.maxBodyBytes {
+      return .json(
+        IngestError(status: 413, "body larger than \(Self.maxBodyBytes) bytes").json, status: .contentTooLarge)
+    }
+    let reserved = declared ?? Self.maxBodyBytes
+    // Only homes' tokens are counted apart: with one token, or none, every client is the same one.
+    let home = access.tokens == nil ? nil : request.headers[.authorization]
+    if let refusal = budget.reserve(reserved, token: home) {
+      var response: Response
+      switch refusal {
+      case .budget:
+        response = .json(
+          IngestError(status: 503, "the collector is reading \(budget.limitBytes >> 20) MiB of bodies already; try again").json,
+          status: .serviceUnavailable)
+      case .token:
+        response = .json(
+          IngestError(status: 429, "this token has \(budget.perTokenRequests) requests in flight already (the limit)").json,
+          status: .tooManyRequests)
+      }
+      response.headers[.retryAfter] = "1"
+      return response
+    }
+    defer { budget.release(reserved, token: home) }
     let body: ByteBuffer
     do {
-      body = try await request.body.collect(upTo: Self.maxBodyBytes)
+      body = try await request.body.collect(upTo: min(reserved, Self.maxBodyBytes))
     } catch is NIOTooManyBytesError {
       return .json(
         IngestError(status: 413, "body larger than \(Self.maxBodyBytes) bytes").json, status: .contentTooLarge)
@@ -55,9 +90,16 @@ public struct IngestController<Context: RequestContext>: Sendable {
     if let refusal = Self.refusal(of: batch, by: access.grant(authorization: request.headers[.authorization])) {
       return refusal.response
     }
+    if let late = IngestLimits.timeRefusal(of: batch, nowMs: now()) {
+      return .json(late.json, status: .badRequest)
+    }
     let result: IngestResult
     do {
       result = try await store.insert(batch)
+    } catch let refusal as IngestRefusal {
+      var response = ResponseError(refusal.error).response
+      if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+      return response
     } catch {
       // A full disk or a locked database passes: nothing of the request was stored, and a
       // forwarder retries a 503 after Retry-After.

@@ -5,7 +5,7 @@ import Foundation
 /// and field. Accepts one reading, an array of readings, or `{"source": ..., "readings": [...]}`.
 public enum IngestDecoder {
   public static let maxReadings = 10_000
-  public static let maxPower = 100_000.0
+  public static let maxPower = Reading.maxPower
 
   public static func decode(_ body: some ContiguousBytes) throws(IngestError) -> IngestBatch {
     try body.withUnsafeBytes { raw in Result { () throws(IngestError) in try decode(raw) } }.get()
@@ -144,6 +144,9 @@ public enum IngestDecoder {
     case .value(let text):
       guard let valid = DeviceID(text) else {
         throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", index: index, field: "device_id")
+      }
+      guard !DeviceID.startsLikeAFormula(text) else {
+        throw IngestError(DeviceID.formulaMessage, index: index, field: "device_id")
       }
       id = valid
     }

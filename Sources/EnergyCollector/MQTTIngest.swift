@@ -35,13 +35,23 @@ public final class MQTTIngest: Sendable {
 
   let settings: Settings
   let store: any ReadingStore
+  /// The sources the collector's tokens name: a topic of another source is refused. Which
+  /// client may publish under which source is the broker's ACL (`pattern write energymon/%u/#`);
+  /// this keeps a client the ACL lets through from making sources no home has. Nil: any source.
+  let sources: Set<String>?
   let announce: @Sendable (String) -> Void
+  let now: @Sendable () -> Int64
   private let state = Mutex<(status: Status, lastReport: String?, lastRejectReportMs: Int64?)>((Status(), nil, nil))
 
-  public init(settings: Settings, store: any ReadingStore, announce: @escaping @Sendable (String) -> Void) {
+  public init(
+    settings: Settings, store: any ReadingStore, sources: Set<String>? = nil,
+    announce: @escaping @Sendable (String) -> Void, now: @escaping @Sendable () -> Int64 = currentEpochMs
+  ) {
     self.settings = settings
     self.store = store
+    self.sources = sources.flatMap { $0.isEmpty ? nil : $0 }
     self.announce = announce
+    self.now = now
   }
 
   public var status: Status { state.withLock { $0.status } }
@@ -82,8 +92,19 @@ public final class MQTTIngest: Sendable {
     let limit = max(1, self.settings.concurrency)
     try await Connection.run(settings) { _, packets, outbound in
       try await outbound.write(.subscribe(id: 1, subscriptions: [Subscription(filter, qos: .atLeastOnce)]))
+      // Stores finish in any order; their acknowledgements go out in the order the messages
+      // came (MQTT 3.1.1 §4.6), from this one writer.
+      let (finished, finish) = AsyncStream.makeStream(of: (ticket: Int, ack: Packet?).self)
       try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          var ordered = InOrderAcknowledgements()
+          for await (ticket, ack) in finished {
+            try await outbound.write(contentsOf: ordered.finished(ticket, ack))
+          }
+        }
+        defer { finish.finish() }
         var storing = 0
+        var tickets = 0
         while let packet = try await packets.next() {
           switch packet {
           case .suback(1, let results):
@@ -96,10 +117,14 @@ public final class MQTTIngest: Sendable {
               storing -= 1
             }
             storing += 1
+            let ticket = tickets
+            tickets += 1
             group.addTask {
               try await self.store(message)
-              if let id = message.packetID, message.qos == .atLeastOnce { try await outbound.write(.puback(id: id)) }
-              if let id = message.packetID, message.qos == .exactlyOnce { try await outbound.write(.pubrec(id: id)) }
+              var ack: Packet?
+              if let id = message.packetID, message.qos == .atLeastOnce { ack = .puback(id: id) }
+              if let id = message.packetID, message.qos == .exactlyOnce { ack = .pubrec(id: id) }
+              finish.yield((ticket, ack))
             }
           case .pubrel(let id):
             try await outbound.write(.pubcomp(id: id))
@@ -107,6 +132,7 @@ public final class MQTTIngest: Sendable {
             break
           }
         }
+        finish.finish()
         try await group.waitForAll()
       }
       throw ConnectionError.closed
@@ -114,15 +140,35 @@ public final class MQTTIngest: Sendable {
   }
 
   /// Stores one message; throws only when the store failed (the message is then not acknowledged).
-  func store(_ message: Publish) async throws {
-    let batch: IngestBatch
+  public func store(_ message: Publish) async throws {
+    if let size = message.oversizeBytes {
+      reject(topic: message.topic, reason: "a message of \(size) bytes, over the 1 MiB limit")
+      return
+    }
+    var batch: IngestBatch
     do throws(IngestError) {
       batch = try Self.batch(topic: message.topic, payload: message.payload)
+      if let sources, let source = batch.source, !sources.contains(source) {
+        throw IngestError("no home's token names source \(source)", field: "source")
+      }
+      if let refusal = IngestLimits.timeRefusal(of: batch, nowMs: now()) { throw refusal }
     } catch {
       reject(topic: message.topic, reason: error.field.map { "\($0): \(error.message)" } ?? error.message)
       return
     }
-    let result = try await store.insert(batch)
+    // A message without seq is the same reading however often the broker redelivers it: it is
+    // known by its source, device and timestamp (the seq no forwarder sends marks it).
+    for index in batch.readings.indices where batch.readings[index].seq == nil {
+      batch.readings[index].seq = ReadingKey.maxSeq
+    }
+    let result: IngestResult
+    do {
+      result = try await store.insert(batch)
+    } catch let refusal as IngestRefusal {
+      // A device limit: waiting would not make this message acceptable; it is acknowledged.
+      reject(topic: message.topic, reason: refusal.error.message)
+      return
+    }
     state.withLock {
       $0.status.stored += result.accepted
       $0.status.duplicates += result.duplicates
@@ -138,6 +184,7 @@ public final class MQTTIngest: Sendable {
     let source = String(levels[levels.count - 3])
     let device = String(levels[levels.count - 2])
     guard DeviceID.isValid(device) else { throw IngestError("expected 1-64 characters of A-Z a-z 0-9 _ . -", field: "device_id") }
+    guard !DeviceID.startsLikeAFormula(device) else { throw IngestError(DeviceID.formulaMessage, field: "device_id") }
     return try payload.withUnsafeBytes { bytes in
       Result { () throws(IngestError) in try IngestDecoder.decodeState(bytes, source: source, deviceID: device) }
     }.get()
@@ -152,6 +199,25 @@ public final class MQTTIngest: Sendable {
       return "mqtt: refused a message on \(topic.prefix(120)): \(reason) (\(state.status.rejected) refused so far)"
     }
     if let line { announce(line) }
+  }
+
+  /// Acknowledgements held back until every message before them is stored.
+  public struct InOrderAcknowledgements: Sendable {
+    private var next = 0
+    private var done: [Int: Packet?] = [:]
+
+    public init() {}
+
+    /// The message with `ticket` is stored: the acknowledgements that may go out now, in order.
+    public mutating func finished(_ ticket: Int, _ ack: Packet?) -> [Packet] {
+      done[ticket] = .some(ack)
+      var ready: [Packet] = []
+      while let ack = done.removeValue(forKey: next) {
+        if let ack { ready.append(ack) }
+        next += 1
+      }
+      return ready
+    }
   }
 
   /// Says a state once, not again until it changes.

@@ -77,7 +77,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
 
   func stats(_ request: Request) async throws -> Response {
     let scope = try sources(request)
-    let aggregates = DeviceAggregate.merged(try await store.aggregates(), sources: scope)
+    let aggregates = DeviceAggregate.merged(try await store.aggregates(sources: scope), sources: scope)
     return .json(renderedStats.bytes(for: aggregates) { Self.statsJSON($0) }, status: .ok)
   }
 
@@ -115,7 +115,7 @@ public struct QueryController<Context: RequestContext>: Sendable {
     var page = DashboardPage(aggregates: nil, days: [], tariff: tariff, calendar: calendar, nowMs: nowMs)
     if let grant {
       let scope = grant.scope(asking: nil)
-      page.aggregates = DeviceAggregate.merged(try await store.aggregates(), sources: scope)
+      page.aggregates = DeviceAggregate.merged(try await store.aggregates(sources: scope), sources: scope)
       let today = calendar.day(containing: nowMs)
       let boundaries = EnergyPeriod.day.boundaries(from: LocalDay(index: today.index - 29), through: today, calendar: calendar)
       let slots = QuarterHour.slots(between: boundaries)

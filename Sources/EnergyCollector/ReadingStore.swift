@@ -19,8 +19,9 @@ public struct IngestResult: Equatable, Sendable {
 public protocol ReadingStore: Sendable {
   /// Stores the whole batch atomically; readings whose (source, seq) is already stored are skipped.
   func insert(_ batch: IngestBatch) async throws -> IngestResult
-  /// Per-device aggregates of every source, ordered by device id and then source.
-  func aggregates() async throws -> [DeviceAggregate]
+  /// Per-device aggregates of `sources` (nil: every source), ordered by device id and then
+  /// source. The query names the sources, so one home's read never walks another's devices.
+  func aggregates(sources: Set<String>?) async throws -> [DeviceAggregate]
   /// The newest `limit` readings (of one device, at or after `sinceMs` and before `untilMs`, if
   /// given), oldest first.
   func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int) async throws
@@ -37,6 +38,11 @@ public protocol ReadingStore: Sendable {
 }
 
 extension ReadingStore {
+  /// Every source's per-device aggregates.
+  public func aggregates() async throws -> [DeviceAggregate] {
+    try await aggregates(sources: nil)
+  }
+
   /// Readings stored, from the per-device counts kept on insert (no table scan).
   public func readingCount() async throws -> Int {
     try await aggregates().reduce(0) { $0 + $1.count }

@@ -9,7 +9,10 @@ public final class SQLiteReadingStore: ReadingStore {
   private let cache = AggregateCache()
   private let metrics: CollectorMetrics?
 
-  public init(path: String, metrics: CollectorMetrics? = nil) throws {
+  public init(
+    path: String, limits: IngestLimits = .unlimited, metrics: CollectorMetrics? = nil,
+    now: @escaping @Sendable () -> Int64 = currentEpochMs
+  ) throws {
     self.metrics = metrics
     var configuration = Configuration()
     // Several collectors may share one database file: a write waits for another process's
@@ -35,9 +38,9 @@ public final class SQLiteReadingStore: ReadingStore {
     writes = GroupCommitQueue(
       label: "energymon.collector.writes", maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) },
       commit: { batches in
-        defer { cache.committed() }
+        defer { cache.committed(sources: Set(batches.map { $0.source ?? "" })) }
         let started = ContinuousClock.now
-        let results = Self.commit(batches, to: pool)
+        let results = Self.commit(batches, limits: limits, nowMs: now(), to: pool)
         metrics?.committed(
           zip(batches, results).compactMap { (try? $1.get()) == nil ? nil : $0 },
           results: results.compactMap { try? $0.get() }, duration: started.duration(to: .now))
@@ -47,12 +50,14 @@ public final class SQLiteReadingStore: ReadingStore {
 
   /// The whole group in one transaction; if that fails, each request on its own, so one request
   /// that cannot be stored does not take the others down with it.
-  private static func commit(_ batches: [IngestBatch], to pool: DatabasePool) -> [Result<IngestResult, any Error>] {
+  private static func commit(
+    _ batches: [IngestBatch], limits: IngestLimits, nowMs: Int64, to pool: DatabasePool
+  ) -> [Result<IngestResult, any Error>] {
     do {
-      return try pool.write { db in try GroupInserter.insert(batches, in: db) }.map { .success($0) }
+      return try pool.write { db in try GroupInserter.insert(batches, limits: limits, nowMs: nowMs, in: db) }
     } catch where batches.count > 1 {
       return batches.map { batch in
-        Result { try pool.write { db in try GroupInserter.insert([batch], in: db)[0] } }
+        Result { try pool.write { db in try GroupInserter.insert([batch], limits: limits, nowMs: nowMs, in: db)[0].get() } }
       }
     } catch {
       return [.failure(error)]
@@ -63,8 +68,12 @@ public final class SQLiteReadingStore: ReadingStore {
     try await writes.submit(batch)
   }
 
-  public func aggregates() async throws -> [DeviceAggregate] {
-    try await cache.aggregates { try await read { db in try DeviceTable.all(db) } }
+  public func aggregates(sources: Set<String>?) async throws -> [DeviceAggregate] {
+    try await cache.aggregates(of: sources) {
+      try await read { db in
+        try DeviceTable.all(sourceKeys: try sources.map { Self.jsonList(try Self.sourceKeys($0, db)) }, db)
+      }
+    }
   }
 
   /// Each device's newest readings are one backwards range of the table, merged by `NewestReadings`.
@@ -148,10 +157,22 @@ public final class SQLiteReadingStore: ReadingStore {
   /// The keys of the named sources that exist; "" is the unnamed source of readings posted
   /// without one (key 0).
   private static func sourceKeys(_ names: Set<String>, _ db: Database) throws -> [Int64] {
-    let named = try Row.fetchAll(db, sql: "SELECT key, name FROM sources").compactMap { row -> Int64? in
-      names.contains(row["name"]) ? row["key"] : nil
-    }
+    let named = try Int64.fetchAll(
+      db.cachedStatement(sql: "SELECT sources.key FROM sources, json_each(?) ON sources.name = json_each.value"),
+      arguments: [jsonStrings(names.filter { !$0.isEmpty })])
     return named + (names.contains("") ? [0] : [])
+  }
+
+  /// `["a","b"]` for `json_each`, every string escaped by the one JSON writer.
+  private static func jsonStrings(_ names: some Sequence<String>) -> String {
+    var json = JSONWriter(capacity: 64)
+    json.raw("[")
+    for (index, name) in names.enumerated() {
+      if index > 0 { json.raw(",") }
+      json.string(name)
+    }
+    json.raw("]")
+    return String(decoding: json.bytes, as: UTF8.self)
   }
 
   /// A read on the pool, counted in the metrics while it runs.
@@ -168,14 +189,15 @@ public final class SQLiteReadingStore: ReadingStore {
     let select = """
       SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
       """
-    let rows =
-      if let deviceID {
-        try Row.fetchAll(db, sql: select + " WHERE d.device_id = ? ORDER BY source", arguments: [deviceID.rawValue])
-      } else {
-        try Row.fetchAll(db, sql: select + " ORDER BY d.device_id, source")
-      }
+    // A home's read names its sources' keys, so it walks only its own devices.
+    let scope = try sources.map { "d.source IN (SELECT value FROM json_each('\(jsonList(try sourceKeys($0, db)))'))" }
+    let condition = [deviceID == nil ? nil : "d.device_id = ?", scope].compactMap { $0 }
+    let rows = try Row.fetchAll(
+      db,
+      sql: select + (condition.isEmpty ? "" : " WHERE " + condition.joined(separator: " AND ")) + " ORDER BY d.device_id, source",
+      arguments: StatementArguments(deviceID.map { [$0.rawValue] } ?? []))
     return rows.compactMap { row in
-      guard sources?.contains(row["source"]) ?? true, let id = DeviceID(row["device_id"]) else { return nil }
+      guard let id = DeviceID(row["device_id"]) else { return nil }
       return (row["key"], id)
     }
   }

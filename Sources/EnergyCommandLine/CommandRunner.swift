@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnergyCore
 import Foundation
 
 /// Runs a command with this project's exit statuses: 0 for success and `--help`; 2 and one line on
@@ -22,7 +23,8 @@ public enum CommandRunner {
       }
       if let code = error as? ExitCode { exit(code.rawValue) }
       let line = message(error) ?? Command.message(for: error)
-      FileHandle.standardError.write(Data("\(name): \(line)\n".utf8))
+      // A password given in a URL option never comes back in an error.
+      FileHandle.standardError.write(Data("\(name): \(Credentials.redacted(line))\n".utf8))
       exit(2)
     }
   }

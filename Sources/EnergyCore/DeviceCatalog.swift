@@ -79,6 +79,7 @@ public struct DeviceCatalog: Equatable, Sendable {
     guard let id = DeviceID(rawID) else {
       throw fail("\(path).id: \"\(rawID)\" must be 1-64 characters of A-Z a-z 0-9 _ . -")
     }
+    guard !DeviceID.startsLikeAFormula(rawID) else { throw fail("\(path).id: \"\(rawID)\" \(DeviceID.formulaMessage)") }
     guard let rawKind = object["kind"] as? String else {
       throw fail("\(path).kind: missing or not a string")
     }

@@ -23,6 +23,14 @@ public struct DeviceID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
   }
 
+  /// A new id may not start with `-`: a spreadsheet that opens an export would read `-1+2` as a
+  /// formula. Ids already in a log or a database stay readable; only new ones are refused.
+  public static func startsLikeAFormula(_ text: String) -> Bool {
+    text.utf8.first == UInt8(ascii: "-")
+  }
+
+  public static let formulaMessage = "must not start with - (a spreadsheet would read it as a formula)"
+
   public var description: String { rawValue }
   public static func < (lhs: DeviceID, rhs: DeviceID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

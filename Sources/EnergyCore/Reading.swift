@@ -11,4 +11,8 @@ public struct Reading: Hashable, Sendable {
     self.timestampMs = timestampMs
     self.power = power
   }
+
+  /// The most a reading may say (100 kW): the collector refuses more, so nothing made here
+  /// (a spike of a 100 kW model included) goes past it.
+  public static let maxPower = 100_000.0
 }

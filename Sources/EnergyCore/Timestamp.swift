@@ -76,6 +76,12 @@ public enum Timestamp {
     return seconds * 1000 + Int64(millisecond)
   }
 
+  /// The UTC year and month (1-12) of an instant.
+  public static func utcYearMonth(_ milliseconds: Int64) -> (year: Int, month: Int) {
+    let parts = CivilTime(milliseconds: milliseconds)
+    return (parts.year, parts.month)
+  }
+
   /// `20250410-120200`, for export file names.
   public static func compact(_ milliseconds: Int64) -> String {
     let parts = CivilTime(milliseconds: milliseconds)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EnergyCore
 import EnergyPipeline
 import NIOCore
 import NIOPosix
@@ -99,7 +100,8 @@ public struct HTTPCollectorTransport: CollectorTransport {
 
   /// The first line of an error's text, at most 60 characters.
   static func shortText(_ error: any Error) -> String {
-    let line = String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "error"
+    let line = Credentials.redacted(
+      String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "error")
     return line.count > 60 ? String(line.prefix(59)) + "…" : line
   }
 }

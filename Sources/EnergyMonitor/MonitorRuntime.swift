@@ -322,6 +322,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
         history: device?.history ?? PowerHistory(gapLimitMs: spec.silenceLimitMs))
       row.isReal = !spec.isSimulated
       row.unreadable = deviceListener?.unreadable(spec.id) ?? 0
+      row.unreadableProblem = deviceListener?.problem(spec.id)
       row.todayKWh = todays[spec.id]?.kilowattHours ?? 0
       row.todayCost = configuration.tariff == nil ? nil : todays[spec.id]?.cost ?? 0
       return row

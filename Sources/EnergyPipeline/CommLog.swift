@@ -12,7 +12,7 @@ public final class CommLog: Sendable {
   }
 
   public func append(_ message: String, atMs epochMs: Int64 = currentEpochMs()) {
-    let line = "\(Timestamp.rfc3339(epochMs)) \(message)\n"
+    let line = "\(Timestamp.rfc3339(epochMs)) \(Credentials.redacted(message))\n"
     lock.lock()
     defer { lock.unlock() }
     let directory = PathText.parent(of: path)

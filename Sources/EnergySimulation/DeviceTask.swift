@@ -35,8 +35,11 @@ public final class DeviceTask: Sendable {
       state.stats.phase = state.model.phase
       return value
     }
-    guard let reported = faults.apply(to: power) else { return nil }
+    guard let faulted = faults.apply(to: power) else { return nil }
     state.withLock { $0.stats.readings += 1 }
+    // Bounded to what a collector accepts: a spike of a large model is shown as 100 kW, not
+    // sent as a reading the collector must refuse.
+    let reported = min(max(faulted, 0), Reading.maxPower)
     return Reading(deviceID: spec.id, timestampMs: timestampMs, power: reported)
   }
 

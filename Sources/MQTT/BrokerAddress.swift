@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a broker is: `mqtt://[user[:password]@]host[:port]` (port 1883 by default), or
 /// `mqtts://…` for TLS (port 8883 by default).
 public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
@@ -20,7 +26,8 @@ public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
     var rest = Substring(text)
     let usesTLS = rest.hasPrefix("mqtts://")
     guard rest.hasPrefix("mqtt://") || usesTLS else {
-      return .failure(AddressError("expected mqtt://[user:password@]host[:port] or mqtts://…, got \"\(text.prefix(80))\""))
+      return .failure(
+        AddressError("expected mqtt://[user:password@]host[:port] or mqtts://…, got \"\(shown(text))\""))
     }
     rest = rest.dropFirst(usesTLS ? "mqtts://".count : "mqtt://".count)
     if let slash = rest.firstIndex(of: "/") {
@@ -57,7 +64,7 @@ public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
       }
       port = value
     }
-    guard !host.isEmpty else { return .failure(AddressError("no host in \"\(text.prefix(80))\"")) }
+    guard !host.isEmpty else { return .failure(AddressError("no host in \"\(shown(text))\"")) }
     guard (1...65535).contains(port) else { return .failure(AddressError("port \(port) must be from 1 to 65535")) }
     return .success(BrokerAddress(host: String(host), port: port, username: username, password: password, usesTLS: usesTLS))
   }
@@ -66,6 +73,26 @@ public struct BrokerAddress: Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     let shownHost = host.contains(":") ? "[\(host)]" : host
     return (usesTLS ? "mqtts://" : "mqtt://") + (username.map { "\($0)@" } ?? "") + "\(shownHost):\(port)"
+  }
+
+  /// `text` for an error message: at most 80 characters, and a password in it as `***`.
+  static func shown(_ text: String) -> String {
+    var shown = text
+    if let at = shown.lastIndex(of: "@") {
+      let start = shown.range(of: "://").map(\.upperBound) ?? shown.startIndex
+      if start < at, let colon = shown[start..<at].firstIndex(of: ":") {
+        shown.replaceSubrange(shown.index(after: colon)..<at, with: "***")
+      }
+    }
+    return String(shown.prefix(80))
+  }
+
+  /// Whether `host` is an IPv4 or IPv6 address rather than a name (TLS names only names):
+  /// decided by `inet_pton`, so `3dp.lan` is a name and `::1` an address.
+  public static func isIPLiteral(_ host: String) -> Bool {
+    var v4 = in_addr()
+    var v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
   }
 
   static func percentDecoded(_ text: Substring) -> String {

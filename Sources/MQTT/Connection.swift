@@ -105,7 +105,7 @@ public enum Connection {
           channel.eventLoop.makeCompletedFuture {
             if let sslContext {
               let handler = try NIOSSLClientHandler(
-                context: sslContext, serverHostname: settings.host.first?.isNumber == true ? nil : settings.host)
+                context: sslContext, serverHostname: BrokerAddress.isIPLiteral(settings.host) ? nil : settings.host)
               try channel.pipeline.syncOperations.addHandler(handler)
             }
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PacketDecoderHandler(decoder: decoder)))

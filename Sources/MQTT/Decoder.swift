@@ -10,18 +10,60 @@ public struct Decoder: Sendable {
   }
 
   /// The first whole packet in `bytes` and how many bytes it took; nil when more are needed.
+  /// A packet over the limit is an error.
   public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> (packet: Packet, consumed: Int)? {
+    if bytes.count >= 2, let (length, lengthBytes) = try RemainingLength.read(bytes, at: 1),
+      length > maxPacketSize - 1 - lengthBytes
+    {
+      throw DecodeError("packet of \(length) bytes is over the \(maxPacketSize)-byte limit")
+    }
+    guard let frame = try next(bytes) else { return nil }
+    guard frame.skip == 0 else {
+      throw DecodeError("packet of \(frame.consumed + frame.skip) bytes is over the \(maxPacketSize)-byte limit")
+    }
+    return (frame.packet, frame.consumed)
+  }
+
+  /// Like `decode`, but a PUBLISH over the limit comes out as soon as its topic and packet id
+  /// have arrived, with `oversizeBytes` set and no payload, and `skip` says how many bytes that
+  /// follow are its payload, for the caller to drop as they come. A broker that redelivers one
+  /// huge retained message then costs a refusal, not the session. Any other packet over the
+  /// limit is an error.
+  public func next(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> (packet: Packet, consumed: Int, skip: Int)? {
     guard bytes.count >= 2 else { return nil }
     let first = bytes[0]
     guard let (length, lengthBytes) = try RemainingLength.read(bytes, at: 1) else { return nil }
     let headerSize = 1 + lengthBytes
     guard length <= maxPacketSize - headerSize else {
-      throw DecodeError("packet of \(length) bytes is over the \(maxPacketSize)-byte limit")
+      guard first >> 4 == 3, let head = try Self.oversizePublish(flags: first & 0x0F, bytes, at: headerSize, length: length)
+      else {
+        if first >> 4 == 3 { return nil }
+        throw DecodeError("packet of \(length) bytes is over the \(maxPacketSize)-byte limit")
+      }
+      var publish = head.publish
+      publish.oversizeBytes = headerSize + length
+      return (.publish(publish), headerSize + head.size, length - head.size)
     }
     guard bytes.count - headerSize >= length else { return nil }
     var reader = Reader(bytes: UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(headerSize + length)]))
     let packet = try Self.packet(type: first >> 4, flags: first & 0x0F, &reader)
-    return (packet, headerSize + length)
+    return (packet, headerSize + length, 0)
+  }
+
+  /// The topic and packet id of a PUBLISH whose body starts at `start`, once they have arrived
+  /// (nil before), and the bytes they take.
+  static func oversizePublish(flags: UInt8, _ bytes: UnsafeRawBufferPointer, at start: Int, length: Int) throws(DecodeError)
+    -> (publish: Publish, size: Int)?
+  {
+    guard let qos = QoS(rawValue: (flags >> 1) & 0x03) else { throw DecodeError("PUBLISH with QoS 3") }
+    guard bytes.count >= start + 2 else { return nil }
+    let size = 2 + (Int(bytes[start]) << 8 | Int(bytes[start + 1])) + (qos > .atMostOnce ? 2 : 0)
+    guard size <= length else { throw DecodeError("a field of \(size) bytes runs past the packet") }
+    guard bytes.count >= start + size else { return nil }
+    var reader = Reader(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)]))
+    var publish = try publish(flags: flags, &reader)
+    publish.payload = []
+    return (publish, size)
   }
 
   /// Convenience for tests and tools: every whole packet in `bytes`, and the bytes left over.

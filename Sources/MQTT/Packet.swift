@@ -99,10 +99,13 @@ public struct Publish: Equatable, Sendable {
   public var duplicate: Bool
   /// Present exactly when `qos` is above 0.
   public var packetID: UInt16?
+  /// Set instead of a payload when the packet was over the decoder's limit: its size in bytes.
+  /// The payload was read past and dropped as it arrived, never buffered.
+  public var oversizeBytes: Int?
 
   public init(
     topic: String, payload: [UInt8], qos: QoS = .atMostOnce, retain: Bool = false, duplicate: Bool = false,
-    packetID: UInt16? = nil
+    packetID: UInt16? = nil, oversizeBytes: Int? = nil
   ) {
     self.topic = topic
     self.payload = payload
@@ -110,5 +113,6 @@ public struct Publish: Equatable, Sendable {
     self.retain = retain
     self.duplicate = duplicate
     self.packetID = packetID
+    self.oversizeBytes = oversizeBytes
   }
 }

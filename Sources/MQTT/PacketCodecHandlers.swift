@@ -1,14 +1,29 @@
 import NIOCore
 
 /// Turns bytes from the broker into packets with `Decoder`; a malformed packet fails the channel.
+/// The payload of a PUBLISH over the limit is dropped as it arrives (the packet itself goes on,
+/// marked `oversizeBytes`), so it is never buffered.
 struct PacketDecoderHandler: ByteToMessageDecoder {
   typealias InboundOut = Packet
   let decoder: Decoder
+  /// Bytes of an oversize payload still to drop.
+  private var skipping = 0
+
+  init(decoder: Decoder) {
+    self.decoder = decoder
+  }
 
   mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-    let decoded = try buffer.withUnsafeReadableBytes { bytes throws(DecodeError) in try decoder.decode(bytes) }
-    guard let (packet, consumed) = decoded else { return .needMoreData }
+    if skipping > 0 {
+      let dropped = min(skipping, buffer.readableBytes)
+      buffer.moveReaderIndex(forwardBy: dropped)
+      skipping -= dropped
+      if skipping > 0 { return .needMoreData }
+    }
+    let decoded = try buffer.withUnsafeReadableBytes { bytes throws(DecodeError) in try decoder.next(bytes) }
+    guard let (packet, consumed, skip) = decoded else { return .needMoreData }
     buffer.moveReaderIndex(forwardBy: consumed)
+    skipping = skip
     context.fireChannelRead(wrapInboundOut(packet))
     return .continue
   }

@@ -69,7 +69,26 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(name: .customLong("mqtt-client-id"), help: ArgumentHelp("MQTT client id; the broker keeps this id's session, so messages published while the collector is down wait for it. e.g. --mqtt-client-id collector-2", valueName: "id"))
   var mqttClientID = "energymon-collector"
 
+  @Option(name: .customLong("max-devices-per-source"), help: ArgumentHelp("Devices one source (home) may have; a request that would make more is refused whole with 429 (0: no limit). e.g. --max-devices-per-source 5000", valueName: "n"))
+  var maxDevicesPerSource = 1000
+
+  @Option(name: .customLong("max-new-devices-per-minute"), help: ArgumentHelp("New devices one source may add a minute; beyond, 429 with Retry-After (0: no limit). e.g. --max-new-devices-per-minute 500", valueName: "n"))
+  var maxNewDevicesPerMinute = 100
+
+  @Option(name: .customLong("max-inflight-mb"), help: ArgumentHelp("MiB of request bodies read at once (each counted at its Content-Length, or 4 MiB); beyond, 503 with Retry-After: 1 before the body is read, 16-65536. e.g. --max-inflight-mb 1024", valueName: "mib"))
+  var maxInflightMB = 256
+
+  @Option(name: .customLong("max-requests-per-token"), help: ArgumentHelp("With --tokens: requests one home's token may have in flight; beyond, 429 with Retry-After: 1 (0: no limit). e.g. --max-requests-per-token 32", valueName: "n"))
+  var maxRequestsPerToken = 16
+
   func validate() throws {
+    for (name, value) in [
+      ("--max-devices-per-source", maxDevicesPerSource), ("--max-new-devices-per-minute", maxNewDevicesPerMinute),
+      ("--max-requests-per-token", maxRequestsPerToken),
+    ] {
+      guard (0...1_000_000).contains(value) else { throw ValidationError("\(name) must be from 0 to 1000000") }
+    }
+    guard (16...65536).contains(maxInflightMB) else { throw ValidationError("--max-inflight-mb must be from 16 to 65536") }
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
       guard value.isFinite, (0.1...3600).contains(value) else {
@@ -122,6 +141,9 @@ struct EnergymonCollector: AsyncParsableCommand {
       arguments.token = fromEnvironment
     }
     arguments.allowedHosts = allowedHosts
+    arguments.limits = IngestLimits(maxDevicesPerSource: maxDevicesPerSource, maxNewDevicesPerMinute: maxNewDevicesPerMinute)
+    arguments.maxInflightMB = maxInflightMB
+    arguments.maxRequestsPerToken = maxRequestsPerToken
     arguments.retainRawDays = retainRaw
     do throws(ConfigFileError) {
       if let tariff {

@@ -19,6 +19,8 @@ struct MonitorLauncher {
   static func label(of endpoint: String) -> String {
     var text = Substring(endpoint)
     if let scheme = text.range(of: "://") { text = text[scheme.upperBound...] }
+    // No user name or password on screen: only where the readings go.
+    if let at = text.prefix(while: { $0 != "/" }).lastIndex(of: "@") { text = text[text.index(after: at)...] }
     if text.hasSuffix("/energy") { text = text.dropLast("/energy".count) }
     return String(text)
   }

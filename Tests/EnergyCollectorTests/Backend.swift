@@ -1,4 +1,5 @@
 import EnergyCollector
+import EnergyCore
 import EnergyTestSupport
 import Foundation
 import Logging
@@ -12,27 +13,34 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
   var description: String { rawValue }
 
   /// Runs `body` with a fresh, empty store of this kind (for PostgreSQL: serving, schema made).
-  func withStore<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) async throws -> T) async throws -> T {
+  func withStore<T: Sendable>(
+    limits: IngestLimits = .unlimited, now: @escaping @Sendable () -> Int64 = currentEpochMs,
+    _ body: @escaping @Sendable (any ReadingStore) async throws -> T
+  ) async throws -> T {
     switch self {
     case .sqlite:
       let folder = TemporaryFolder()
       defer { folder.cleanUp() }
-      return try await body(try SQLiteReadingStore(path: folder.file("collector.sqlite"), metrics: CollectorMetrics()))
+      return try await body(
+        try SQLiteReadingStore(path: folder.file("collector.sqlite"), limits: limits, metrics: CollectorMetrics(), now: now))
     case .postgres:
       let server = try PostgresServer()
       defer { server.stop() }
-      return try await Self.withPostgresStore(url: server.url, body)
+      return try await Self.withPostgresStore(url: server.url, limits: limits, now: now, body)
     }
   }
 
   /// A store on the database at `url`, running (pool, writers) while `body` runs.
   static func withPostgresStore<T: Sendable>(
-    url: String, retainDays: Int? = nil, _ body: @escaping @Sendable (PostgresReadingStore) async throws -> T
+    url: String, retainDays: Int? = nil, limits: IngestLimits = .unlimited,
+    now: @escaping @Sendable () -> Int64 = currentEpochMs,
+    _ body: @escaping @Sendable (PostgresReadingStore) async throws -> T
   ) async throws -> T {
     let location = try PostgresLocation.parse(url).get()
     var logger = Logger(label: "test-postgres")
     logger.logLevel = .critical
-    let store = PostgresReadingStore(location: location, retainDays: retainDays, metrics: CollectorMetrics(), logger: logger)
+    let store = PostgresReadingStore(
+      location: location, retainDays: retainDays, limits: limits, metrics: CollectorMetrics(), logger: logger, now: now)
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask {
         await store.run()

@@ -101,7 +101,7 @@ import Testing
       var description: String { "database or disk is full" }
     }
     func insert(_ batch: IngestBatch) async throws -> IngestResult { throw DiskFull() }
-    func aggregates() async throws -> [DeviceAggregate] { [] }
+    func aggregates(sources: Set<String>?) async throws -> [DeviceAggregate] { [] }
     func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int) async throws
       -> [Reading]
     { [] }

@@ -88,7 +88,7 @@ import Testing
   @Test func aOneDayQueryReadsOnePartition() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
-    try await Backend.withPostgresStore(url: server.url) { store in
+    try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
       // Three days of readings, one an hour.
       _ = try await store.insert(batch("home-1", fromMs: day - 86_400_000, count: 72, stepMs: 3_600_000))
       let oneDay = try await store.page(
@@ -105,7 +105,7 @@ import Testing
   @Test func droppingOldDaysKeepsStatisticsAndEnergy() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
-    try await Backend.withPostgresStore(url: server.url) { store in
+    try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
       // Two days at 1 kW, a reading a minute: 48 kWh less the step across the gap-free boundary.
       _ = try await store.insert(batch("home-1", fromMs: day, count: 2880, stepMs: 60_000))
       let slots = QuarterHour.slots(between: [day, day + 2 * 86_400_000])
@@ -127,7 +127,7 @@ import Testing
   @Test func aPartitionDroppedByAnotherCollectorIsMadeAgainOnTheNextTry() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
-    try await Backend.withPostgresStore(url: server.url) { store in
+    try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
       _ = try await store.insert(batch("home-1", fromMs: day, count: 10, stepMs: 1000))
       // Another collector's --retain-raw drops the day this one knows.
       _ = try server.psql("DROP TABLE readings_d\(day / 86_400_000)")
@@ -196,6 +196,83 @@ import Testing
         #expect(answer.0 == 200, "reconnected: \(answer)")
         #expect(answer.2 == #"{"accepted":0,"duplicates":1}"#, "what was stored before is still there")
       }
+    }
+  }
+
+  /// 10,000 readings spread over ten years in one request (a hostile calendar): days for the
+  /// last 40 days, months for two years, years before; a few dozen partitions, not 3,650.
+  @Test func readingsSpreadOverTenYearsMakeAFewDozenPartitions() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    let now = day + 43_200_000
+    try await Backend.withPostgresStore(url: server.url, now: { now }) { store in
+      let step = Int64(3650) * 86_400_000 / 10_000
+      let spread = batch("home-1", fromMs: now - 3650 * 86_400_000, count: 10_000, stepMs: step)
+      #expect(try await store.insert(spread) == IngestResult(accepted: 10_000, duplicates: 0))
+      let names = try await store.partitionNames()
+      #expect(names.count <= 200, "\(names.count) partitions")
+      #expect(names.filter { $0.hasPrefix("readings_y") }.count >= 7)
+      #expect(names.filter { $0.hasPrefix("readings_m") }.count >= 12)
+      #expect(names.filter { $0.hasPrefix("readings_d") }.count <= 43, "40 days back, 2 ahead")
+      // Every reading is back, once, in order.
+      var cursor: ExportCursor?
+      var count = 0
+      var last = Int64.min
+      repeat {
+        let page = try await store.page(deviceID: nil, sources: nil, sinceMs: nil, untilMs: nil, after: cursor, limit: 5000)
+        for reading in page.readings {
+          #expect(reading.timestampMs > last)
+          last = reading.timestampMs
+        }
+        count += page.readings.count
+        cursor = page.next
+      } while cursor != nil
+      #expect(count == 10_000)
+      // A second spread over the same years makes no partition more.
+      _ = try await store.insert(batch("home-1", fromMs: now - 3650 * 86_400_000 + 1, count: 10_000, stepMs: step, firstSeq: 10_000))
+      #expect(try await store.partitionNames().count == names.count)
+    }
+  }
+
+  /// A year of a home's history posted in order, a reading every 5 minutes, is stored exactly.
+  @Test func aYearOfHistoryPostedInOrderIsStoredExactly() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    let now = day + 43_200_000
+    try await Backend.withPostgresStore(url: server.url, now: { now }) { store in
+      let start = now - 365 * 86_400_000
+      var stored = 0
+      for chunk in 0..<11 {
+        let readings = batch(
+          "home-1", fromMs: start + Int64(chunk) * 10_000 * 300_000, count: chunk < 10 ? 10_000 : 5_120, stepMs: 300_000,
+          firstSeq: Int64(chunk) * 10_000)
+        stored += try await store.insert(readings).accepted
+      }
+      #expect(stored == 105_120)
+      try await Task.sleep(for: .milliseconds(600))
+      let stats = try await store.aggregates()
+      #expect(stats.first?.count == 105_120)
+      // 1 kW without a gap for 105,119 steps of 5 minutes.
+      #expect(abs((stats.first?.kilowattHours ?? 0) - 105_119.0 / 12) < 1e-6)
+    }
+  }
+
+  /// `--retain-raw` drops a month or year partition once all of it is older, late readings
+  /// posted into it included; statistics stay.
+  @Test func retentionDropsOldMonthsMadeForLateReadings() async throws {
+    let server = try PostgresServer()
+    defer { server.stop() }
+    let now = day + 43_200_000
+    try await Backend.withPostgresStore(url: server.url, now: { now }) { store in
+      _ = try await store.insert(batch("home-1", fromMs: now - 200 * 86_400_000, count: 10, stepMs: 60_000))
+      _ = try await store.insert(batch("home-1", fromMs: now - 3_600_000, count: 10, stepMs: 60_000, firstSeq: 10))
+      #expect(try await store.partitionNames().contains { $0.hasPrefix("readings_m") })
+      _ = try await store.dropPartitions(before: now / 86_400_000 - 90 + 1)
+      #expect(try await store.partitionNames().allSatisfy { $0.hasPrefix("readings_d") })
+      let left = try await store.page(deviceID: nil, sources: nil, sinceMs: nil, untilMs: nil, after: nil, limit: 100)
+      #expect(left.readings.count == 10)
+      try await Task.sleep(for: .milliseconds(600))
+      #expect(try await store.aggregates().first?.count == 20)
     }
   }
 }

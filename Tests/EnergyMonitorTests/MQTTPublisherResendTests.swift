@@ -52,8 +52,9 @@ extension MQTTPublisherResendTests {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let outbox = try OutboxSpool(directory: folder.file("outbox"), consumers: [.mqtt])
-    // CONNACK, then a packet of the reserved type 15; then one that claims 256 MB.
-    for garbage: [UInt8] in [[0xF0, 0x00], [0x30, 0xFF, 0xFF, 0xFF, 0x7F]] {
+    // CONNACK, then a packet of the reserved type 15; then a SUBACK that claims 256 MB (a
+    // PUBLISH that large is read past instead: `OversizePublishTests`).
+    for garbage: [UInt8] in [[0xF0, 0x00], [0x90, 0xFF, 0xFF, 0xFF, 0x7F]] {
       let peer = try GarbagePeer(after: [0x20, 2, 0, 0] + garbage)
       let settings = MQTTPublisher<ContinuousClock>.Settings(
         broker: BrokerAddress(host: "127.0.0.1", port: peer.port), topics: MQTTTopics(prefix: "energymon", source: "home-1"),

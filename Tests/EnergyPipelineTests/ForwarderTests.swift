@@ -103,6 +103,35 @@ import Testing
     setup.folder.cleanUp()
   }
 
+  @Test(arguments: [Duration.zero, .seconds(-5)]) func aRetryAfterOfZeroOrLessWaitsTheBackoffFloor(after: Duration) async throws {
+    let setup = try Setup([.success(TransportResponse(status: 503, retryAfter: after)), Self.ok], readings: 1)
+    let task = Task { await setup.forwarder.run() }
+    await setup.clock.waitForSleepers(1)
+    // Not at once: the 0.5 s floor of the backoff.
+    #expect(setup.collector.requests.count == 1)
+    setup.clock.advance(by: .milliseconds(499))
+    #expect(setup.collector.requests.count == 1)
+    setup.clock.advance(by: .milliseconds(1))
+    await setup.clock.waitForSleepers(1)
+    #expect(setup.collector.requests.count == 2)
+    task.cancel()
+    await task.value
+    setup.folder.cleanUp()
+  }
+
+  @Test func aDeviceLimitIsAConfigErrorAndTheReadingsStay() async throws {
+    let limit = #"{"error":"source home-1 has 1000 devices (the limit)","field":"device_id","index":0}"#
+    let setup = try Setup([.success(TransportResponse(status: 429, body: limit))], readings: 2)
+    await setup.run()
+    guard case .configError(let reason) = setup.forwarder.status.health else {
+      Issue.record("shows \(setup.forwarder.status.health)")
+      return
+    }
+    #expect(reason.hasPrefix(#"HTTP 429: {"error":"source home-1 has 1000 devices (the limit)""#), "\(reason)")
+    #expect(setup.forwarder.status.backlog == 2)
+    #expect(setup.forwarder.status.quarantined == 0)
+  }
+
   @Test func tooLargeSplitsTheBatch() async throws {
     let setup = try Setup([.success(TransportResponse(status: 413)), Self.ok, Self.ok], readings: 4, batchSize: 4)
     await setup.run()
@@ -110,12 +139,14 @@ import Testing
     #expect(setup.forwarder.status.sent == 4)
   }
 
-  @Test func badRequestQuarantinesTheBatchAndTheQueueMovesOn() async throws {
+  @Test func badRequestQuarantinesOnlyTheNamedReadingAndSendsTheRestAtOnce() async throws {
     let refusal = #"{"error":"must be between 0 and 100000 W","field":"power","index":1}"#
-    let setup = try Setup([.success(TransportResponse(status: 400, body: refusal)), Self.ok], readings: 3, batchSize: 2)
+    let setup = try Setup([.success(TransportResponse(status: 400, body: refusal)), Self.ok, Self.ok], readings: 3, batchSize: 2)
     await setup.run()
-    #expect(setup.collector.requests == [[1, 2], [3]])
-    #expect(setup.forwarder.status.quarantined == 2)
+    // Seq 2 was refused: it goes to rejected/, and 1 goes again at once with the next one.
+    #expect(setup.collector.requests == [[1, 2], [1, 3]])
+    #expect(setup.forwarder.status.quarantined == 1)
+    #expect(setup.forwarder.status.sent == 2)
     #expect(setup.forwarder.status.backlog == 0)
   }
 

@@ -185,4 +185,31 @@ import Testing
     try spool.append(readings(1, from: 5))
     #expect(spool.batch(10).map(\.seq) == [1, 2, 3], "a failed append takes no seq")
   }
+
+  @Test func aQuarantinedReadingIsLeftOutKeptOnDiskAndCountedTowardTheCap() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let spool = try OutboxSpool(directory: folder.path, maxBytes: 4096, segmentReadings: 10)
+    try spool.append(readings(5))
+    let batch = spool.batch(5)
+    #expect(spool.quarantine(batch[2], reason: "HTTP 400: bad"))
+    #expect(!spool.quarantine(batch[2], reason: "HTTP 400: bad"), "once")
+    #expect(spool.batch(5).map(\.seq) == [1, 2, 4, 5])
+    #expect(spool.status.quarantined == 1)
+    let kept = try String(contentsOfFile: folder.file("rejected/reading-3.csv"), encoding: .utf8)
+    #expect(kept == "# rejected by the collector: HTTP 400: bad\nseq,device_id,timestamp,power\n3,AC001,1970-01-01T00:00:02.000Z,2.0\n")
+    spool.accept(through: 5)
+    #expect(spool.batch(5).isEmpty)
+    // Refused readings count toward the cap: past it, the oldest of them go first.
+    for index in 0..<60 {
+      try spool.append(readings(1, from: 100 + index))
+      let next = spool.batch(1)
+      spool.quarantine(next[0], reason: String(repeating: "x", count: 40))
+      spool.accept(through: next[0].seq)
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("rejected"))
+    let bytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: folder.file("rejected/\($1)"))[.size] as? Int) ?? 0) }
+    #expect(bytes <= 4096, "\(bytes) bytes in rejected/")
+    #expect(!files.contains("reading-3.csv") && files.contains("reading-65.csv"))
+  }
 }

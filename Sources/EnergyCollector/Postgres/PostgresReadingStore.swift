@@ -29,7 +29,8 @@ public final class PostgresReadingStore: ReadingStore {
     var notReady: String? = "connecting to the database"
     var sources: [String: Int64] = [:]
     var devices: [DeviceKey: Int64] = [:]
-    var partitions: Set<Int64> = []
+    /// The partitions known to exist; nil until read from the database.
+    var partitions: [PartitionRange]?
   }
 
   struct DeviceKey: Hashable {
@@ -37,8 +38,16 @@ public final class PostgresReadingStore: ReadingStore {
     var id: DeviceID
   }
 
-  public init(location: PostgresLocation, retainDays: Int? = nil, metrics: CollectorMetrics? = nil, logger: Logger) {
+  private let limits: IngestLimits
+  private let now: @Sendable () -> Int64
+
+  public init(
+    location: PostgresLocation, retainDays: Int? = nil, limits: IngestLimits = .unlimited, metrics: CollectorMetrics? = nil,
+    logger: Logger, now: @escaping @Sendable () -> Int64 = currentEpochMs
+  ) {
     self.location = location
+    self.limits = limits
+    self.now = now
     self.retainDays = retainDays
     self.metrics = metrics
     self.logger = logger
@@ -87,9 +96,9 @@ public final class PostgresReadingStore: ReadingStore {
   private func upkeep() async {
     while !Task.isCancelled {
       if state.withLock({ $0.notReady == nil }) {
-        let today = PostgresSchema.day(of: currentEpochMs())
-        for day in today...(today + 2) { try? await ensurePartition(day: day) }
-        if let retainDays { _ = try? await dropPartitions(before: today - Int64(retainDays) + 1) }
+        let now = now()
+        for day in 0...2 { try? await ensurePartition(for: now + Int64(day) * PostgresSchema.dayMs, nowMs: now) }
+        if let retainDays { _ = try? await dropPartitions(before: PostgresSchema.day(of: now) - Int64(retainDays) + 1) }
         try? await Task.sleep(for: .seconds(600))
       } else {
         try? await Task.sleep(for: .milliseconds(200))
@@ -97,27 +106,39 @@ public final class PostgresReadingStore: ReadingStore {
     }
   }
 
-  /// Drops every partition of a day before `firstKept`; the rollups and statistics stay.
-  /// Returns the days dropped.
+  /// Drops every partition that ends before day `firstKept` (late readings put in a month or
+  /// year partition go once the whole of it is that old); the rollups and statistics stay.
+  /// Returns the first day of each partition dropped.
   @discardableResult
   public func dropPartitions(before firstKept: Int64) async throws -> [Int64] {
     try await Self.within(Self.deadline * 6) {
       var dropped: [Int64] = []
-      for day in try await PostgresSchema.partitionDays(self.client, logger: self.logger) where day < firstKept {
-        try await self.client.query(
-          "DROP TABLE IF EXISTS \(unescaped: PostgresSchema.partitionName(day: day))", logger: self.logger)
-        dropped.append(day)
+      for range in try await PostgresSchema.partitions(self.client, logger: self.logger)
+      where range.to <= firstKept * PostgresSchema.dayMs {
+        try await self.client.query("DROP TABLE IF EXISTS \(unescaped: range.name)", logger: self.logger)
+        dropped.append(PostgresSchema.day(of: range.from))
       }
-      let droppedDays = dropped
-      self.state.withLock { state in for day in droppedDays { state.partitions.remove(day) } }
+      self.state.withLock { $0.partitions = nil }
       return dropped
     }
   }
 
-  private func ensurePartition(day: Int64) async throws {
-    guard !state.withLock({ $0.partitions.contains(day) }) else { return }
-    try await PostgresSchema.createPartition(day: day, client, logger: logger)
-    _ = state.withLock { $0.partitions.insert(day) }
+  /// Makes a partition that holds `ms` unless one does (`PartitionPlan` picks its span).
+  private func ensurePartition(for ms: Int64, nowMs: Int64) async throws {
+    if state.withLock({ $0.partitions?.contains { $0.contains(ms) } }) == true { return }
+    var known = try await PostgresSchema.partitions(client, logger: logger)
+    if !known.contains(where: { $0.contains(ms) }) {
+      let range = PartitionPlan.range(for: ms, nowMs: nowMs, existing: known)
+      try await PostgresSchema.createPartition(range, client, logger: logger)
+      known.append(range)
+    }
+    let found = known
+    state.withLock { $0.partitions = found }
+  }
+
+  /// The partitions the store knows (or has made) now, for tests.
+  public func partitionNames() async throws -> [String] {
+    try await PostgresSchema.partitions(client, logger: logger).map(\.name)
   }
 
   private func ready() throws {
@@ -130,17 +151,17 @@ public final class PostgresReadingStore: ReadingStore {
   }
 
   private func commit(_ batches: [IngestBatch]) async -> [Result<IngestResult, any Error>] {
-    defer { cache.committed() }
+    defer { cache.committed(sources: Set(batches.map { $0.source ?? "" })) }
     let started = ContinuousClock.now
     var results: [Result<IngestResult, any Error>]
     do {
-      results = try await Self.within(Self.deadline) { try await self.insertGroup(batches) }.map { .success($0) }
+      results = try await Self.within(Self.deadline) { try await self.insertGroup(batches) }
     } catch where batches.count > 1 {
       // One request that cannot be stored must not take the others down with it.
       results = []
       for batch in batches {
         do {
-          results.append(.success(try await Self.within(Self.deadline) { try await self.insertGroup([batch])[0] }))
+          results.append(try await Self.within(Self.deadline) { try await self.insertGroup([batch])[0] })
         } catch {
           results.append(.failure(error))
         }
@@ -151,24 +172,32 @@ public final class PostgresReadingStore: ReadingStore {
     // A day's partition dropped by another collector's `--retain-raw` (no partition for the
     // row): forget the days known, so the next attempt makes the partition again.
     if results.contains(where: { if case .failure(let error) = $0 { Self.isMissingPartition(error) } else { false } }) {
-      state.withLock { $0.partitions.removeAll() }
+      state.withLock { $0.partitions = nil }
     }
-    results = results.map { $0.mapError { $0 is PostgresStoreError ? $0 : PostgresStoreError(Self.reason($0)) } }
+    results = results.map {
+      $0.mapError { $0 is PostgresStoreError || $0 is IngestRefusal ? $0 : PostgresStoreError(Self.reason($0)) }
+    }
     metrics?.committed(
       zip(batches, results).compactMap { (try? $1.get()) == nil ? nil : $0 },
       results: results.compactMap { try? $0.get() }, duration: started.duration(to: .now))
     return results
   }
 
-  private func insertGroup(_ batches: [IngestBatch]) async throws -> [IngestResult] {
+  private func insertGroup(_ batches: [IngestBatch]) async throws -> [Result<IngestResult, any Error>] {
     // Keys and partitions first, each in its own statement: they outlive a failed group.
     var rows: [PostgresGroupInserter.Row] = []
     var unsourced: [Int] = []
+    var refused: [Int: IngestRefusal] = [:]
+    let nowMs = now()
     for (index, batch) in batches.enumerated() {
       var source: Int64 = 0
       if let name = batch.source { source = try await sourceKey(name) }
+      if let refusal = try await admission(of: batch, source: source, nowMs: nowMs) {
+        refused[index] = refusal
+        continue
+      }
       for incoming in batch.readings {
-        let device = try await deviceKey(incoming.reading.deviceID, source: source)
+        let device = try await deviceKey(incoming.reading.deviceID, source: source, nowMs: nowMs)
         let id = batch.source != nil ? incoming.seq.map { ReadingKey.sourced(source: source, seq: $0) } : nil
         if id == nil { unsourced.append(rows.count) }
         rows.append(
@@ -177,7 +206,10 @@ public final class PostgresReadingStore: ReadingStore {
             id: id ?? 0, power: incoming.reading.power, batch: index))
       }
     }
-    for day in Set(rows.map { PostgresSchema.day(of: $0.ts) }) { try await ensurePartition(day: day) }
+    // Partitions in time order, so a day made for one reading is seen by the next of that day.
+    for day in Set(rows.map { PostgresSchema.day(of: $0.ts) }).sorted() {
+      try await ensurePartition(for: day * PostgresSchema.dayMs, nowMs: nowMs)
+    }
     if !unsourced.isEmpty {
       let ids = try await client.query(
         "SELECT nextval('unsourced_ids') FROM generate_series(1, \(unsourced.count))", logger: logger)
@@ -189,12 +221,46 @@ public final class PostgresReadingStore: ReadingStore {
     }
     let group = rows
     let logger = self.logger
-    let accepted = try await client.withTransaction(logger: logger) { connection in
-      try await PostgresGroupInserter.insert(group, batchCount: batches.count, connection, logger)
+    let accepted =
+      group.isEmpty
+      ? Array(repeating: 0, count: batches.count)
+      : try await client.withTransaction(logger: logger) { connection in
+        try await PostgresGroupInserter.insert(group, batchCount: batches.count, connection, logger)
+      }
+    return batches.indices.map { index in
+      if let refusal = refused[index] { return .failure(refusal) }
+      return .success(IngestResult(accepted: accepted[index], duplicates: batches[index].readings.count - accepted[index]))
     }
-    return batches.indices.map {
-      IngestResult(accepted: accepted[$0], duplicates: batches[$0].readings.count - accepted[$0])
+  }
+
+  /// A 429 when `batch` would make more devices than its source may have or add this minute.
+  /// Counted outside the group's transaction: collectors admitting at the same instant may pass
+  /// a limit by what they admit together, at most one group each.
+  private func admission(of batch: IngestBatch, source: Int64, nowMs: Int64) async throws -> IngestRefusal? {
+    guard limits.maxDevicesPerSource > 0 || limits.maxNewDevicesPerMinute > 0 else { return nil }
+    let cached = state.withLock { state in
+      Set(batch.readings.map(\.reading.deviceID).filter { state.devices[DeviceKey(source: source, id: $0)] != nil })
     }
+    let unknown = Array(Set(batch.readings.map(\.reading.deviceID)).subtracting(cached)).map(\.rawValue)
+    guard !unknown.isEmpty else { return nil }
+    var stored = cached
+    let rows = try await client.query(
+      "SELECT device_id FROM devices WHERE source = \(source) AND device_id = ANY(\(unknown))", logger: logger)
+    for try await id in rows.decode(String.self) { if let id = DeviceID(id) { stored.insert(id) } }
+    let fresh = DeviceAdmission.newDevices(of: batch) { stored.contains($0) }
+    guard !fresh.isEmpty else { return nil }
+    let since = nowMs - DeviceAdmission.windowMs
+    var census = DeviceAdmission.Census(devices: 0, madeInLastMinute: 0)
+    let counted = try await client.query(
+      """
+      SELECT count(*), count(*) FILTER (WHERE created_ms > \(since)), min(created_ms) FILTER (WHERE created_ms > \(since))
+      FROM devices WHERE source = \(source)
+      """, logger: logger)
+    for try await (devices, recent, oldest) in counted.decode((Int64, Int64, Int64?).self) {
+      census = DeviceAdmission.Census(devices: Int(devices), madeInLastMinute: Int(recent), oldestInLastMinuteMs: oldest)
+    }
+    return DeviceAdmission.refusal(
+      source: batch.source ?? "", newDevices: fresh, census: census, limits: limits, nowMs: nowMs)
   }
 
   private func sourceKey(_ name: String) async throws -> Int64 {
@@ -209,11 +275,14 @@ public final class PostgresReadingStore: ReadingStore {
     return found
   }
 
-  private func deviceKey(_ id: DeviceID, source: Int64) async throws -> Int64 {
+  private func deviceKey(_ id: DeviceID, source: Int64, nowMs: Int64) async throws -> Int64 {
     let wanted = DeviceKey(source: source, id: id)
     if let key = state.withLock({ $0.devices[wanted] }) { return key }
     try await client.query(
-      "INSERT INTO devices (source, device_id) VALUES (\(source), \(id.rawValue)) ON CONFLICT (source, device_id) DO NOTHING",
+      """
+      INSERT INTO devices (source, device_id, created_ms) VALUES (\(source), \(id.rawValue), \(nowMs))
+      ON CONFLICT (source, device_id) DO NOTHING
+      """,
       logger: logger)
     var found: Int64?
     let rows = try await client.query(
@@ -226,15 +295,21 @@ public final class PostgresReadingStore: ReadingStore {
 
   // MARK: Reads
 
-  public func aggregates() async throws -> [DeviceAggregate] {
+  public func aggregates(sources: Set<String>?) async throws -> [DeviceAggregate] {
     try ready()
-    return try await cache.aggregates {
+    return try await cache.aggregates(of: sources) {
       try await self.read {
-        let rows = try await self.client.query(
-          """
+        let select = """
           SELECT d.device_id, coalesce(s.name, '') AS source, d.count, d.sum, d.min, d.max, d.kwh, d.last_ts, d.last_power
-          FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0 ORDER BY d.device_id, source
-          """, logger: self.logger)
+          FROM devices d LEFT JOIN sources s ON s.key = d.source WHERE d.count > 0
+          """
+        let query: PostgresQuery =
+          if let sources {
+            "\(unescaped: select) AND d.source = ANY(\(try await self.sourceKeys(sources))) ORDER BY d.device_id, source"
+          } else {
+            "\(unescaped: select) ORDER BY d.device_id, source"
+          }
+        let rows = try await self.client.query(query, logger: self.logger)
         var aggregates: [DeviceAggregate] = []
         for try await (id, source, count, sum, min, max, kwh, lastTs, lastPower) in rows.decode(
           (String, String, Int64, Double, Double, Double, Double, Int64, Double).self)
@@ -336,21 +411,25 @@ public final class PostgresReadingStore: ReadingStore {
 
   /// The devices asked for, with their keys, ordered by id and then source.
   private func devices(_ deviceID: DeviceID?, _ sources: Set<String>?) async throws -> [(key: Int64, id: DeviceID)] {
+    // A home's read names its sources' keys, so it walks only its own devices.
+    var keys: [Int64] = []
+    if let sources { keys = try await sourceKeys(sources) }
+    let all = sources == nil
     let query: PostgresQuery =
       if let deviceID {
         """
         SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
-        WHERE d.device_id = \(deviceID.rawValue) ORDER BY d.device_id, source
+        WHERE d.device_id = \(deviceID.rawValue) AND (\(all) OR d.source = ANY(\(keys))) ORDER BY d.device_id, source
         """
       } else {
         """
         SELECT d.key, d.device_id, coalesce(s.name, '') AS source FROM devices d LEFT JOIN sources s ON s.key = d.source
-        ORDER BY d.device_id, source
+        WHERE \(all) OR d.source = ANY(\(keys)) ORDER BY d.device_id, source
         """
       }
     var devices: [(key: Int64, id: DeviceID)] = []
-    for try await (key, id, source) in try await client.query(query, logger: logger).decode((Int64, String, String).self) {
-      guard sources?.contains(source) ?? true, let deviceID = DeviceID(id) else { continue }
+    for try await (key, id, _) in try await client.query(query, logger: logger).decode((Int64, String, String).self) {
+      guard let deviceID = DeviceID(id) else { continue }
       devices.append((key, deviceID))
     }
     return devices

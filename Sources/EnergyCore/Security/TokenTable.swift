@@ -24,6 +24,13 @@ public struct TokenTable: Sendable {
     self.entries = entries
   }
 
+  /// Every source some home's token names.
+  public var sources: Set<String> {
+    entries.reduce(into: []) { all, entry in
+      if case .sources(let names) = entry.grant { all.formUnion(names) }
+    }
+  }
+
   /// The grant of the token whose hash matches, or nil. Every entry is compared, each in time
   /// that does not depend on where the digests differ, so the answer's timing says nothing.
   public func grant(for token: some Collection<UInt8>) -> AccessGrant? {

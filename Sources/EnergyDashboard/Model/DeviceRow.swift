@@ -17,6 +17,8 @@ public struct DeviceRow: Sendable {
   public var isReal = false
   /// Messages from its topic that could not be read as a power value.
   public var unreadable = 0
+  /// What was wrong with the last of them, when it is worth the room (`message: over 1 MiB`).
+  public var unreadableProblem: String?
   /// Since local midnight (rebuilt from the log on start).
   public var todayKWh = 0.0
   /// Today's energy at the tariff's prices; nil without a tariff.

@@ -154,9 +154,13 @@ public struct DeviceTable {
         let written = buffer.write(label, x: column, y: y, style: selected ? .selected : row.status.style, maxWidth: kind.width)
         // A real device's messages that could not be read as watts: counted where it is seen.
         if row.unreadable > 0 {
+          // The status column is the last: a problem worth naming may use the rest of the line.
+          let room = x + width - column - written
+          let long = row.unreadableProblem.map { " \(row.unreadable) bad \($0)" }
+          let text = long.flatMap { $0.count <= room ? $0 : nil } ?? " \(row.unreadable) bad"
           buffer.write(
-            " \(row.unreadable) bad", x: column + written, y: y, style: selected ? .selected : .warning,
-            maxWidth: kind.width - written)
+            text, x: column + written, y: y, style: selected ? .selected : .warning,
+            maxWidth: max(kind.width - written, min(room, text.count)))
         }
       }
       column += kind.width + 1

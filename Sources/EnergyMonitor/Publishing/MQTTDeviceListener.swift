@@ -24,6 +24,8 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
   private struct DeviceState {
     var unreadable = 0
     var lastReportMs: Int64?
+    /// What was wrong with the last message, when the row should say it (one over 1 MiB).
+    var problem: String?
   }
 
   let settings: Settings
@@ -57,6 +59,11 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
   /// Messages from the device's topic that could not be read.
   public func unreadable(_ device: DeviceID) -> Int {
     state.withLock { $0.devices[device]?.unreadable ?? 0 }
+  }
+
+  /// What the row says of the last unreadable message, if anything.
+  public func problem(_ device: DeviceID) -> String? {
+    state.withLock { $0.devices[device]?.problem }
   }
 
   public var isConnected: Bool { state.withLock { $0.connected } }
@@ -116,13 +123,18 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
     guard let devices = routes[message.topic] else { return }
     let nowMs = wallTime.nowMs
     for (id, binding) in devices {
-      switch binding.power(from: message.payload) {
+      let outcome =
+        message.oversizeBytes.map { .failure(PayloadError("message of \($0) bytes, over 1 MiB")) }
+        ?? binding.power(from: message.payload)
+      switch outcome {
       case .success(let watts):
         if accept() { publish(Reading(deviceID: id, timestampMs: nowMs, power: watts)) }
       case .failure(let error):
+        let oversize = message.oversizeBytes != nil
         let report = state.withLock { state -> Int? in
           var device = state.devices[id] ?? DeviceState()
           device.unreadable += 1
+          device.problem = oversize ? "message: over 1 MiB" : nil
           defer { state.devices[id] = device }
           if let last = device.lastReportMs, nowMs - last < 60_000, nowMs >= last { return nil }
           device.lastReportMs = nowMs

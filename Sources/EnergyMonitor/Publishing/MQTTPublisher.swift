@@ -439,9 +439,9 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
   }
 
   static func describe(_ error: any Error) -> String {
-    if let error = error as? ConnectionError { return error.description }
+    if let error = error as? ConnectionError { return Credentials.redacted(error.description) }
     if let error = error as? DecodeError { return "protocol error: \(error.message)" }
-    return Connection.reason(for: error)
+    return Credentials.redacted(Connection.reason(for: error))
   }
 
   /// One line in comm_log.txt, not repeated while nothing changes.

@@ -83,6 +83,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         if drained {
           do { try await clock.sleep(for: settings.flushInterval) } catch { return }
         }
+      case .resend:
+        continue
       case .split:
         batchSize = max(1, batch.count / 2)
       case .retry(let after):
@@ -124,6 +126,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
 
   enum Outcome: Equatable {
     case accepted
+    /// One reading was quarantined: the rest goes again at once.
+    case resend
     case split
     case retry(after: Duration?)
     case stop
@@ -179,11 +183,23 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         return .accepted
       case 413 where batch.count > 1:
         return .split
-      case 400 where Self.namesAReading(response.body), 422 where Self.namesAReading(response.body):
-        outbox.reject(batch, reason: "HTTP \(response.status): \(response.body)")
-        log("\(span) quarantined in outbox/rejected: \(response.body)")
-        return .accepted
-      case 400, 413, 415, 421, 422:
+      case 400, 422:
+        if let index = Self.refusedReading(response.body), batch.indices.contains(index),
+          outbox.quarantine(batch[index], reason: "HTTP \(response.status): \(response.body)")
+        {
+          // Only the reading the collector named is kept aside; its batch goes again without it.
+          log("seq \(batch[index].seq) quarantined in outbox/rejected: \(response.body)")
+          return .resend
+        }
+        let reason = "HTTP \(response.status): \(Self.shortBody(response.body))"
+        setHealth(.configError(reason))
+        return .retry(after: settings.backoffCap)
+      case 429 where Self.refusedField(response.body) == "device_id":
+        // A device limit of the collector: the readings are fine and stay, but a person must
+        // raise the limit (or wait out the pace of new devices).
+        setHealth(.configError("HTTP 429: \(Self.shortBody(response.body))"))
+        return .retry(after: response.retryAfter.map { min(max($0, settings.backoffBase), .seconds(300)) } ?? settings.backoffCap)
+      case 413, 415, 421:
         // Refused without blaming a reading (a proxy, a header too large, a wrong address): the
         // data is fine and stays; the setup needs fixing, so retry slowly and say so.
         let reason = "HTTP \(response.status): \(Self.shortBody(response.body))"
@@ -194,7 +210,8 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
         return .stop
       case 429, 503:
         setHealth(.retrying(untilMs: 0, reason: "HTTP \(response.status)"))
-        return .retry(after: response.retryAfter.map { min($0, .seconds(300)) })
+        // A Retry-After of 0 or less would make the forwarder spin: never sooner than the backoff's floor.
+        return .retry(after: response.retryAfter.map { min(max($0, settings.backoffBase), .seconds(300)) })
       default:
         setHealth(.retrying(untilMs: 0, reason: "HTTP \(response.status)"))
         return .retry(after: nil)
@@ -202,13 +219,23 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     }
   }
 
-  /// Whether a refusal is the collector's own verdict on one reading: `{"error":…,"index":n,…}`.
-  static func namesAReading(_ body: String) -> Bool {
+  /// The reading a refusal names, when it is the collector's own verdict on one reading:
+  /// `{"error":…,"index":n,…}`.
+  static func refusedReading(_ body: String) -> Int? {
+    guard let object = refusal(body), let index = object["index"] as? NSNumber, index.intValue >= 0 else { return nil }
+    return index.intValue
+  }
+
+  /// The `field` a refusal names.
+  static func refusedField(_ body: String) -> String? {
+    refusal(body)?["field"] as? String
+  }
+
+  private static func refusal(_ body: String) -> [String: Any]? {
     guard let data = body.data(using: .utf8),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      object["error"] is String, let index = object["index"] as? NSNumber
-    else { return false }
-    return index.intValue >= 0
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["error"] is String
+    else { return nil }
+    return object
   }
 
   /// The first line of a body, at most 80 characters, for the screen.

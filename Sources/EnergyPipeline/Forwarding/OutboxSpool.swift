@@ -46,12 +46,16 @@ public final class OutboxSpool: Sendable {
     var readError: String?
     /// What the consumer saved with its cursor (the MQTT publisher's energy meters).
     var checkpoint: [UInt8] = []
+    /// Readings after `acked` already quarantined one by one: left out of every batch.
+    var skipped: Set<Int64> = []
   }
 
   struct State {
     var nextSeq: Int64 = 1
     var segments: [Segment] = []
     var cursors: [OutboxConsumer: Cursor] = [:]
+    /// The files under `rejected/`, oldest first: they count toward `maxBytes` too.
+    var rejected: [(path: String, bytes: Int64)] = []
 
     /// The oldest seq some consumer still needs is after this.
     var minimumAcked: Int64 { cursors.values.map(\.acked).min() ?? nextSeq - 1 }
@@ -110,6 +114,15 @@ public final class OutboxSpool: Sendable {
       }
       state.cursors[consumer] = cursor
     }
+    let rejectedFolder = PathText.join(directory, "rejected")
+    var rejected: [(path: String, bytes: Int64, modified: Date)] = []
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: rejectedFolder)) ?? [] {
+      let path = PathText.join(rejectedFolder, name)
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
+      let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+      rejected.append((path, bytes, (attributes[.modificationDate] as? Date) ?? .distantPast))
+    }
+    state.rejected = rejected.sorted { $0.modified < $1.modified }.map { ($0.path, $0.bytes) }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     state.segments = names.sorted().compactMap { name in
       guard name.hasPrefix("segment-"), name.hasSuffix(".csv"),
@@ -247,7 +260,9 @@ public final class OutboxSpool: Sendable {
           if cursor.window[middle].seq <= after { start = middle + 1 } else { high = middle }
         }
       }
-      return Array(cursor.window[start..<min(cursor.window.count, start + limit)])
+      guard !cursor.skipped.isEmpty else { return Array(cursor.window[start..<min(cursor.window.count, start + limit)]) }
+      let skipped = cursor.skipped
+      return Array(cursor.window[start...].lazy.filter { !skipped.contains($0.seq) }.prefix(limit))
     }
   }
 
@@ -319,18 +334,22 @@ public final class OutboxSpool: Sendable {
   /// re-sending those readings harmless. The checkpoint rides in the same file, so it always
   /// matches the seq.
   private static func writeCursor(directory: String, consumer: OutboxConsumer, seq: Int64, checkpoint: [UInt8]) {
-    let path = cursorPath(directory, consumer)
+    _ = writeDurably(cursorPath(directory, consumer), Array("\(seq)\n".utf8) + checkpoint)
+  }
+
+  /// Replaces `path` with `bytes` so that a crash or power loss leaves the old file or the new
+  /// one whole: a temporary file, fsynced, renamed over it, and the folder fsynced.
+  static func writeDurably(_ path: String, _ bytes: [UInt8]) -> Bool {
     let temporary = path + ".tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { return }
-    let text = Array("\(seq)\n".utf8) + checkpoint
-    let ok = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == text.count && fsync(fd) == 0
+    guard fd >= 0 else { return false }
+    let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count && fsync(fd) == 0
     close(fd)
     guard ok, rename(temporary, path) == 0 else {
       unlink(temporary)
-      return
+      return false
     }
-    _ = syncDirectory(directory)
+    return syncDirectory(PathText.parent(of: path))
   }
 
   /// The consumer delivered everything up to and including `seq`: forget it for that consumer, and
@@ -355,17 +374,46 @@ public final class OutboxSpool: Sendable {
   /// The collector refused `batch` as invalid: keep it under `rejected/` with the reason, and go on.
   public func reject(_ batch: [SequencedReading], reason: String, for consumer: OutboxConsumer = .collector) {
     guard let last = batch.last, let first = batch.first else { return }
+    let file = keepRejected(batch, name: "batch-\(first.seq)-\(last.seq).csv", reason: reason)
+    state.withLock { state in
+      state.cursors[consumer]?.quarantined += batch.count
+      if let file { state.rejected.append(file) }
+      advance(&state, consumer, through: last.seq)
+      enforceCap(&state)
+    }
+  }
+
+  /// The collector refused this one reading: keep it under `rejected/`, leave it out of every
+  /// later batch, and let the rest of its batch go on. Written and synced before the cursor can
+  /// pass it, so a reading is never neither stored nor kept.
+  /// Returns false when the reading was not one still to be delivered.
+  @discardableResult
+  public func quarantine(_ entry: SequencedReading, reason: String, for consumer: OutboxConsumer = .collector) -> Bool {
+    let pending = state.withLock { state in
+      state.cursors[consumer].map { entry.seq > $0.acked && !$0.skipped.contains(entry.seq) } ?? false
+    }
+    guard pending else { return false }
+    let file = keepRejected([entry], name: "reading-\(entry.seq).csv", reason: reason)
+    state.withLock { state in
+      state.cursors[consumer]!.skipped.insert(entry.seq)
+      state.cursors[consumer]!.quarantined += 1
+      if let file { state.rejected.append(file) }
+      enforceCap(&state)
+    }
+    return true
+  }
+
+  /// Writes refused readings to `rejected/NAME` durably; the file and its size, or nil if it
+  /// could not be written.
+  private func keepRejected(_ batch: [SequencedReading], name: String, reason: String) -> (path: String, bytes: Int64)? {
     let folder = PathText.join(directory, "rejected")
     _ = CSVLogSink.makeDirectories(folder)
     var text = "# rejected by the collector: \(reason.replacingOccurrences(of: "\n", with: " "))\nseq,\(CSVFormat.header)\n"
     for entry in batch { text += "\(entry.seq),\(CSVFormat.row(entry.reading))\n" }
-    try? text.write(
-      toFile: PathText.join(folder, "batch-\(first.seq)-\(last.seq).csv"), atomically: true,
-      encoding: .utf8)
-    state.withLock { state in
-      state.cursors[consumer]?.quarantined += batch.count
-      advance(&state, consumer, through: last.seq)
-    }
+    let path = PathText.join(folder, name)
+    let bytes = Array(text.utf8)
+    guard Self.writeDurably(path, bytes) else { return nil }
+    return (path, Int64(bytes.count))
   }
 
   /// The collector's status (the first consumer's when the collector is not one).
@@ -393,6 +441,7 @@ public final class OutboxSpool: Sendable {
   private func advance(_ state: inout State, _ consumer: OutboxConsumer, through seq: Int64) {
     guard var cursor = state.cursors[consumer], seq > cursor.acked else { return }
     cursor.acked = seq
+    if !cursor.skipped.isEmpty { cursor.skipped = cursor.skipped.filter { $0 > seq } }
     while cursor.head < cursor.window.count, cursor.window[cursor.head].seq <= seq { cursor.head += 1 }
     if cursor.head > 4096, cursor.head * 2 > cursor.window.count {
       cursor.window.removeFirst(cursor.head)
@@ -425,7 +474,14 @@ public final class OutboxSpool: Sendable {
 
   /// Over the cap, the oldest readings go first, counted: the newest data is the most useful.
   private func enforceCap(_ state: inout State) {
-    var bytes = state.segments.reduce(0) { $0 + $1.bytes }
+    var bytes = state.segments.reduce(0) { $0 + $1.bytes } + state.rejected.reduce(0) { $0 + $1.bytes }
+    // Refused readings count toward the cap; over it, the oldest of them go before any reading
+    // still to be delivered.
+    while bytes > maxBytes, let oldest = state.rejected.first {
+      try? FileManager.default.removeItem(atPath: oldest.path)
+      state.rejected.removeFirst()
+      bytes -= oldest.bytes
+    }
     while bytes > maxBytes, state.segments.count > 1 {
       let oldest = state.segments[0]
       let lastOfOldest = state.segments[1].firstSeq - 1
