@@ -22,6 +22,16 @@ final class LoopbackSocket {
 
   deinit { Foundation.close(fd) }
 
+  /// Sends never block from here on: `sendSome` sends what fits.
+  func makeNonBlocking() {
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+  }
+
+  /// Sends as many of `bytes` as the socket takes now; 0 when none (or it is closed).
+  func sendSome(_ bytes: ArraySlice<UInt8>) -> Int {
+    max(0, bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) })
+  }
+
   /// Sends bytes; false once the server has closed the connection.
   @discardableResult
   func send(_ text: String) -> Bool {

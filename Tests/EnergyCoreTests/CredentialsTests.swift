@@ -8,6 +8,7 @@ import Testing
     ("--collector: http://a:b@h:99999, mqtts://x:y@z", "--collector: http://a:***@h:99999, mqtts://x:***@z"),
     ("no password: mqtt://user@h and a@b mail", "no password: mqtt://user@h and a@b mail"),
     ("plain text", "plain text"),
+    ("expected mqtt://[user:password@]host[:port]", "expected mqtt://[user:password@]host[:port]"),
   ])
   func passwordsInURLsBecomeStars(text: String, shown: String) {
     #expect(Credentials.redacted(text) == shown)

@@ -15,7 +15,10 @@ public final class Mosquitto: @unchecked Sendable {
 
   /// `users`: name → password; with any, anonymous clients are refused. `tls` adds a TLS
   /// listener with a certificate for 127.0.0.1 signed by a CA made here (`openssl`).
-  public init(users: [String: String] = [:], persistence: Bool = false, port: Int? = nil, tls: Bool = false) throws {
+  /// `acl`: the text of an `acl_file` (mosquitto's ACL rules, e.g. `pattern write energymon/%u/#`).
+  public init(
+    users: [String: String] = [:], acl: String? = nil, persistence: Bool = false, port: Int? = nil, tls: Bool = false
+  ) throws {
     folder = TemporaryFolder()
     try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
     self.port = port ?? Mosquitto.freePort()
@@ -29,6 +32,10 @@ public final class Mosquitto: @unchecked Sendable {
       try lines.write(toFile: folder.file("passwords"), atomically: true, encoding: .utf8)
       try ChildProcess("/usr/bin/mosquitto_passwd", ["-U", folder.file("passwords")], discardOutput: true)
         .waitUntilExit()
+    }
+    if let acl {
+      try acl.write(toFile: folder.file("acl"), atomically: true, encoding: .utf8)
+      config.append("acl_file \(folder.file("acl"))")
     }
     if persistence {
       config += ["persistence true", "persistence_location \(folder.path)/", "autosave_interval 1"]

@@ -11,7 +11,10 @@ public enum Credentials {
       // The authority ends at the first '/', '?', '#' or white space.
       let end = rest.firstIndex { "/?#\"' ,\n\t".contains($0) } ?? rest.endIndex
       let authority = rest[..<end]
-      if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+      // `[user:password@]` is a synopsis, not a URL: brackets never stand unescaped in one.
+      if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":"),
+        !authority[..<at].contains(where: { $0 == "[" || $0 == "]" })
+      {
         out += authority[..<colon] + ":***" + authority[at...]
       } else {
         out += authority
