@@ -13,7 +13,11 @@ struct DashboardPage {
   var tariff: Tariff?
   var calendar: LocalCalendar
   var nowMs: Int64
+  /// Which page of devices the table shows, from 1: a home with a thousand devices gets pages of
+  /// `pageSize` rows, not one page of a thousand rows and a thousand chart lines.
+  var page = 1
 
+  static let pageSize = 50
   static let chartWidth = 900
   static let chartHeight = 220
 
@@ -41,6 +45,7 @@ struct DashboardPage {
       <table id="stats"><thead><tr><th>device</th><th>count</th><th>avg W</th><th>min W</th><th>max W</th>
       <th>last W</th><th>last reading (UTC)</th><th>kWh</th></tr></thead>
       <tbody>\(rows())</tbody></table>
+      \(pages())
       <h2>Energy per day, last 30 days\(dayRange) \(escape("(" + calendar.identifier + ")"))\(tariff == nil ? "" : ", cost with standing charge")</h2>
       <div id="daily">\(dailyChart())</div>
       <h2>Power</h2>
@@ -66,12 +71,36 @@ struct DashboardPage {
   private func status(locked: Bool) -> String {
     if locked { return "this collector needs its access token to show readings" }
     let count = aggregates?.reduce(0) { $0 + $1.count } ?? 0
-    return "\(aggregates?.count ?? 0) devices · \(count) readings · as of \(calendar.timeOfDay(nowMs, seconds: true)) \(escape(calendar.abbreviation(at: nowMs)))"
+    let devices = aggregates?.count ?? 0
+    let shown = shownRange
+    let range = devices > Self.pageSize ? " (\(shown.lowerBound + 1)–\(shown.upperBound) shown)" : ""
+    return "\(devices) devices\(range) · \(count) readings · as of \(calendar.timeOfDay(nowMs, seconds: true)) \(escape(calendar.abbreviation(at: nowMs)))"
+  }
+
+  /// The pages there are, at least one.
+  var pageCount: Int { max(1, ((aggregates?.count ?? 0) + Self.pageSize - 1) / Self.pageSize) }
+
+  /// The devices on the page shown (the last page when `page` is past it).
+  var shownRange: Range<Int> {
+    let count = aggregates?.count ?? 0
+    let start = min(max(0, page - 1), pageCount - 1) * Self.pageSize
+    return start..<min(count, start + Self.pageSize)
+  }
+
+  /// Links to the other pages of devices, when there are several.
+  private func pages() -> String {
+    guard pageCount > 1 else { return "<nav id=\"pages\"></nav>" }
+    let current = shownRange.lowerBound / Self.pageSize + 1
+    var links: [String] = []
+    if current > 1 { links.append("<a href=\"?page=\(current - 1)\" rel=\"prev\">previous</a>") }
+    links.append("page \(current) of \(pageCount)")
+    if current < pageCount { links.append("<a href=\"?page=\(current + 1)\" rel=\"next\">next</a>") }
+    return "<nav id=\"pages\">" + links.joined(separator: " · ") + "</nav>"
   }
 
   private func rows() -> String {
     guard let aggregates else { return "" }
-    return aggregates.map { device in
+    return aggregates[shownRange].map { device in
       let cells = [
         String(device.count), FixedPoint.string(device.average, decimals: 1), FixedPoint.string(device.min, decimals: 1),
         FixedPoint.string(device.max, decimals: 1), FixedPoint.string(device.lastPower, decimals: 1),
@@ -247,10 +276,10 @@ struct DashboardPage {
       const status=document.getElementById('status');
       try{
         if(document.body.dataset.locked==='1') await json('/api/stats');
-        const response=await api('/dashboard');
+        const response=await api('/dashboard'+location.search);
         if(!response.ok) throw new Error('HTTP '+response.status);
         const fresh=new DOMParser().parseFromString(await response.text(),'text/html');
-        for(const part of ['#stats tbody','#daily','#status']) document.querySelector(part).replaceWith(fresh.querySelector(part));
+        for(const part of ['#stats tbody','#daily','#status','#pages']) document.querySelector(part).replaceWith(fresh.querySelector(part));
         document.body.dataset.locked=fresh.body.dataset.locked;
         await drawPower();
       }catch(e){status.textContent='collector unreachable: '+e.message;}

@@ -26,7 +26,7 @@ struct EnergyQuery {
     }
     calendar = tariff?.calendar ?? .utc
     if let raw = value("tz") {
-      guard let zone = LocalCalendar(identifier: raw) else {
+      guard TimeZoneNames.set.contains(raw), let zone = LocalCalendar(identifier: raw) else {
         throw IngestError("expected an IANA time zone such as Europe/London", field: "tz")
       }
       calendar = zone

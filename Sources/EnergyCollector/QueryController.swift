@@ -113,6 +113,12 @@ public struct QueryController<Context: RequestContext>: Sendable {
     let nowMs = now()
     let calendar = tariff?.calendar ?? .utc
     var page = DashboardPage(aggregates: nil, days: [], tariff: tariff, calendar: calendar, nowMs: nowMs)
+    if let raw = request.uri.queryParameters["page"] {
+      guard let number = Int(String(raw)), (1...1_000_000).contains(number) else {
+        return .json(IngestError("expected a page number from 1", field: "page").json, status: .badRequest)
+      }
+      page.page = number
+    }
     if let grant {
       let scope = grant.scope(asking: nil)
       page.aggregates = DeviceAggregate.merged(try await store.aggregates(sources: scope), sources: scope)

@@ -142,6 +142,33 @@ import Testing
     }
   }
 
+  @Test func theDashboardShowsFiftyDevicesAPageWithTheCountAndStaysSmall() async throws {
+    try await withCollector(.sqlite, limits: .unlimited) { client, _ in
+      for chunk in 0..<10 {
+        #expect(try await post(client, batch("home-1", ids("DEV", (chunk * 100)..<(chunk * 100 + 100)), firstSeq: chunk * 100)).status == 200)
+      }
+      func page(_ query: String) async throws -> (Int, String) {
+        try await client.execute(uri: "/dashboard" + query, method: .get) { (Int($0.status.code), String(buffer: $0.body)) }
+      }
+      let (status, first) = try await page("")
+      #expect(status == 200)
+      #expect(first.utf8.count < 1 << 20, "\(first.utf8.count) bytes")
+      #expect(first.contains("1000 devices (1–50 shown)"))
+      #expect(first.components(separatedBy: "<tr data-id=").count - 1 == 50)
+      #expect(first.contains(#"<nav id="pages">page 1 of 20 · <a href="?page=2" rel="next">next</a></nav>"#))
+      let (_, last) = try await page("?page=20")
+      #expect(last.contains("1000 devices (951–1000 shown)") && last.contains(#"data-id="DEV999""#))
+      #expect(try await page("?page=99").1.contains("(951–1000 shown)"), "past the last page: the last")
+      #expect(try await page("?page=0").0 == 400)
+    }
+  }
+
+  @Test func everyTimeZoneTheAPIListsIsOneItTakes() throws {
+    #expect(TimeZoneNames.all.count > 400)
+    for name in TimeZoneNames.all { #expect(LocalCalendar(identifier: name) != nil, "\(name)") }
+    #expect(OpenAPIDocument.yaml.contains("Europe/London, Europe/Luxembourg"))
+  }
+
   @Test func aNewDeviceIDMayNotStartLikeASpreadsheetFormula() async throws {
     try await withCollector(.sqlite, limits: .unlimited) { client, _ in
       let answer = try await post(client, #"[{"device_id":"-23","timestamp":"2025-04-10T12:00:00Z","power":1}]"#)

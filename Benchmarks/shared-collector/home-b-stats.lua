@@ -1,0 +1,2 @@
+-- GET /api/stats as home-B.
+wrk.headers["Authorization"] = "Bearer home-B-secret"
