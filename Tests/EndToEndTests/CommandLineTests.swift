@@ -69,6 +69,10 @@ import Testing
     (["--refresh", "-1"], "energymon-tui: --refresh must be from 0.1 to 60 redraws per second (got -1.0)\n"),
     (["--bogus"], "energymon-tui: Unknown option '--bogus'\n"),
     (["--devices", "/nonexistent.json"], "energymon-tui: devices file /nonexistent.json: not found\n"),
+    // A password in a URL never comes back in an error.
+    (["--collector", "ftp://u:s3cret@127.0.0.1"], "energymon-tui: --collector must be an http:// or https:// URL, or several separated by commas (got ftp://u:***@127.0.0.1)\n"),
+    (["--collector", "http://u:s3cret@127.0.0.1:99999"], "energymon-tui: --collector: port 99999 must be from 1 to 65535\n"),
+    (["--mqtt", "http://u:s3cret@broker.lan"], "energymon-tui: --mqtt: expected mqtt://[user:password@]host[:port] or mqtts://…, got \"http://u:***@broker.lan\"\n"),
   ])
   func usageErrorsExitTwoWithOneLine(arguments: [String], message: String) throws {
     let folder = TemporaryFolder()
@@ -194,5 +198,34 @@ import Testing
     let last = result.stderr.split(separator: "\n").last ?? ""
     #expect(last.hasPrefix("energymon-tui: "), "\(result.stderr)")
     #expect(last.contains("readings could not be written to \(folder.path)/logs/sensor_log.csv"))
+  }
+
+  /// A collector URL with a password: the screen's link line shows only the host, and neither
+  /// the screen nor `comm_log.txt` ever shows the password, the collector up or down.
+  @Test func aPasswordInTheCollectorURLIsNeverShownOrLogged() throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    let collector = ForwardingTests.Collector(path: (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector", database: folder.file("c.sqlite"))
+    try collector.start()
+    defer { collector.kill() }
+    let down = LoopbackPort.unused()
+    // Two collectors, so the link line names the one in use.
+    let session = try TmuxSession(
+      width: 140, height: 30,
+      arguments: [
+        "--data-dir", folder.file("data"), "--collector", "http://home:s3cret@127.0.0.1:\(collector.port),http://other:pa55@127.0.0.1:\(down)",
+      ],
+      exitFile: folder.file("exit"))
+    defer { session.close() }
+    #expect(eventually { session.screen.contains("connected to 127.0.0.1:\(collector.port)") }, "\(session.screen)")
+    collector.kill()
+    #expect(eventually { session.screen.contains("unreachable since") }, "\(session.screen)")
+    let screen = session.screen
+    #expect(!screen.contains("s3cret") && !screen.contains("home:") && !screen.contains("pa55"), "\(screen)")
+    session.send("q")
+    #expect(eventually { session.exitStatus == "0" })
+    let comm = (try? String(contentsOfFile: folder.file("data/logs/comm_log.txt"), encoding: .utf8)) ?? ""
+    #expect(comm.contains("status 200") && comm.contains("error: "), "\(comm)")
+    #expect(!comm.contains("s3cret") && !comm.contains("pa55"))
   }
 }

@@ -210,3 +210,84 @@ import Testing
     }
   }
 }
+
+/// A broker played by a script over a real socket: it sends three QoS 1 messages at once and
+/// records the PUBACKs. The first message's store takes longer than the others', yet the
+/// acknowledgements come in the order the messages did (MQTT 3.1.1 §4.6).
+@Suite(.timeLimit(.minutes(1))) struct MQTTIngestAcknowledgementOrderTests {
+  /// Stores through SQLite, the readings of device SLOW after a pause.
+  final class SlowFirstStore: ReadingStore {
+    let inner: any ReadingStore
+    init(_ inner: any ReadingStore) { self.inner = inner }
+    func insert(_ batch: IngestBatch) async throws -> IngestResult {
+      if batch.readings.first?.reading.deviceID.rawValue == "SLOW" { try await Task.sleep(for: .milliseconds(400)) }
+      return try await inner.insert(batch)
+    }
+    func aggregates(sources: Set<String>?) async throws -> [DeviceAggregate] { try await inner.aggregates(sources: sources) }
+    func latest(deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, limit: Int) async throws -> [Reading] {
+      try await inner.latest(deviceID: deviceID, sources: sources, sinceMs: sinceMs, untilMs: untilMs, limit: limit)
+    }
+    func page(
+      deviceID: DeviceID?, sources: Set<String>?, sinceMs: Int64?, untilMs: Int64?, after cursor: ExportCursor?, limit: Int
+    ) async throws -> (readings: [Reading], next: ExportCursor?) {
+      try await inner.page(deviceID: deviceID, sources: sources, sinceMs: sinceMs, untilMs: untilMs, after: cursor, limit: limit)
+    }
+    func quarters(deviceID: DeviceID?, sources: Set<String>?, slots: Range<Int64>) async throws -> [(slot: Int64, kilowattHours: Double)]? {
+      try await inner.quarters(deviceID: deviceID, sources: sources, slots: slots)
+    }
+  }
+
+  @Test func pubacksFollowTheOrderOfThePublishesNotOfTheStores() async throws {
+    let listener = LoopbackListener()
+    defer { listener.close() }
+    final class Recorded: Sendable { let acks = Mutex<[UInt16]>([]) }
+    let recorded = Recorded()
+    let fd = listener.fd
+    Thread {
+      let client = accept(fd, nil, nil)
+      guard client >= 0 else { return }
+      defer { close(client) }
+      var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+      setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      func send(_ packets: [Packet]) {
+        for packet in packets {
+          if let bytes = try? Encoder.encode(packet) { _ = bytes.withUnsafeBytes { Foundation.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+        }
+      }
+      let decoder = Decoder()
+      var buffer: [UInt8] = []
+      let deadline = Date().addingTimeInterval(10)
+      while Date() < deadline, recorded.acks.withLock({ $0.count }) < 3 {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = recv(client, &chunk, chunk.count, 0)
+        if count == 0 { return }
+        if count > 0 { buffer += chunk[0..<count] }
+        while let (packet, used) = (try? buffer.withUnsafeBytes { try decoder.decode($0) }) ?? nil {
+          buffer.removeFirst(used)
+          switch packet {
+          case .connect: send([.connack(Connack(sessionPresent: false, returnCode: 0))])
+          case .subscribe(let id, _):
+            send([.suback(id: id, results: [1])] + ["SLOW", "FAST1", "FAST2"].enumerated().map { index, device in
+              .publish(Publish(
+                topic: "energymon/home-1/\(device)/state",
+                payload: Array(#"{"power":1,"timestamp":"2025-04-10T12:00:0\#(index)Z","seq":\#(index)}"#.utf8),
+                qos: .atLeastOnce, packetID: UInt16(index + 1)))
+            })
+          case .puback(let id): recorded.acks.withLock { $0.append(id) }
+          default: break
+          }
+        }
+      }
+    }.start()
+    try await Backend.sqlite.withStore { store in
+      let ingest = MQTTIngest(
+        settings: .init(broker: BrokerAddress(host: "127.0.0.1", port: listener.port)), store: SlowFirstStore(store),
+        announce: { _ in }, now: { 1_744_286_400_000 })
+      let running = Task { await ingest.run() }
+      defer { running.cancel() }
+      #expect(await waitUntil(timeout: 10) { recorded.acks.withLock { $0.count } == 3 })
+      #expect(recorded.acks.withLock { $0 } == [1, 2, 3])
+      #expect(ingest.status.stored == 3)
+    }
+  }
+}

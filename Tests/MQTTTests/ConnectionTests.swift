@@ -110,6 +110,11 @@ import Testing
     #expect(ack == .puback(id: 1))
   }
 
+  @Test(arguments: [("127.0.0.1", true), ("::1", true), ("fe80::1", true), ("3dp.lan", false), ("1e100.net", false), ("broker", false)])
+  func anIPLiteralIsToldByInetPtonNotByItsFirstCharacter(host: String, literal: Bool) {
+    #expect(BrokerAddress.isIPLiteral(host) == literal)
+  }
+
   @Test func brokerAddressesAreParsedOrRefusedInALine() throws {
     #expect(try BrokerAddress.parse("mqtt://127.0.0.1").get() == BrokerAddress(host: "127.0.0.1", port: 1883))
     #expect(try BrokerAddress.parse("mqtt://home:p%40ss@broker.lan:8883/").get()
