@@ -163,6 +163,21 @@ import Testing
     }
   }
 
+  @Test func madeUpMethodsShareOneMetricsSeries() async throws {
+    try await Backend.sqlite.withStore { store in
+      let metrics = CollectorMetrics()
+      let router = buildCollectorRouter(store: store, access: AccessPolicy(token: nil), metrics: metrics)
+      try await Application(router: router).test(.router) { client in
+        for index in 0..<20 {
+          _ = try await client.execute(uri: "/healthz", method: HTTPRequest.Method("X\(index)")!) { $0.status }
+        }
+        let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        #expect(text.contains(#"method="other""#))
+        #expect(!text.contains(#"method="X1""#))
+      }
+    }
+  }
+
   @Test func everyTimeZoneTheAPIListsIsOneItTakes() throws {
     #expect(TimeZoneNames.all.count > 400)
     for name in TimeZoneNames.all { #expect(LocalCalendar(identifier: name) != nil, "\(name)") }
