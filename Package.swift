@@ -18,6 +18,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    // Already in the graph through the packages above; named because targets import them.
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
   ],
   targets: [
     // Reading, catalogue, time and CSV encoding: the vocabulary every other target shares.
@@ -62,7 +66,7 @@ let package = Package(
     .executableTarget(
       name: "energymon-tui",
       dependencies: [
-        "EnergyMonitor", "CursesTerminal", "EnergyCommandLine",
+        "EnergyMonitor", "CursesTerminal", "EnergyCommandLine", "EnergyCore", "EnergyPipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The remote collector: HTTP ingest with validation, SQLite storage with running aggregates.
@@ -71,6 +75,12 @@ let package = Package(
       dependencies: [
         "EnergyCore", "CSQLiteSystem", "MQTT",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -80,12 +90,16 @@ let package = Package(
       dependencies: [
         "EnergyCollector", "EnergyCore", "EnergyCommandLine", "MQTT",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(
       name: "EnergyCollectorTests",
       dependencies: [
         "EnergyCollector", "EnergyCore", "EnergyTestSupport", "MQTT",
+        .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     // Helpers shared by the test targets (temporary folders).
@@ -94,22 +108,27 @@ let package = Package(
       name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
     .testTarget(name: "MQTTTests", dependencies: ["MQTT", "EnergyTestSupport"]),
     .testTarget(
-      name: "EnergySimulationTests", dependencies: ["EnergySimulation"]),
+      name: "EnergySimulationTests", dependencies: ["EnergySimulation", "EnergyCore"]),
     .testTarget(
-      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline", "EnergyTestSupport"]),
+      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline", "EnergyCore", "EnergyTestSupport"]),
     .testTarget(
-      name: "EnergyDashboardTests", dependencies: ["EnergyDashboard"]),
+      name: "EnergyDashboardTests", dependencies: ["EnergyDashboard", "EnergyCore", "EnergyPipeline"]),
     .testTarget(
       name: "EnergyMonitorTests",
       dependencies: [
-        "EnergyMonitor", "EnergyTestSupport", "MQTT", "EnergyCollector",
+        "EnergyMonitor", "EnergyTestSupport", "MQTT", "EnergyCollector", "EnergyCore", "EnergyDashboard", "EnergyPipeline",
+        "EnergySimulation",
+        .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
       ]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "energymon-tui", "EnergyCore", "EnergyTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]),
     .executableTarget(
       name: "mqtt-drain-benchmark", dependencies: ["EnergyCore", "EnergyMonitor", "EnergyPipeline", "MQTT"],

@@ -17,6 +17,8 @@ public struct DeviceCatalog: Equatable, Sendable {
   /// A device's period in seconds: shorter than 1 ms is no appliance, and makes timers spin.
   public static let periodRange: ClosedRange<Double> = 0.001...3600
 
+  static let deviceKeys = ["id", "name", "kind", "rated_watts", "period", "priority", "topic", "format", "field"]
+
   /// The seed system's three appliances.
   public static let defaults = DeviceCatalog(devices: [
     DeviceSpec(
@@ -44,6 +46,9 @@ public struct DeviceCatalog: Equatable, Sendable {
     if let list = json as? [Any] {
       entries = list
     } else if let object = json as? [String: Any] {
+      // An unknown key is a typo that would silently fall back to a default: refused, as in the
+      // tariff and alert files.
+      try refuseUnknownKeys(object, path: "", allowed: ["broker", "devices"], fail: fail)
       guard let list = object["devices"] as? [Any] else {
         throw fail("expected a \"devices\" array")
       }
@@ -69,10 +74,20 @@ public struct DeviceCatalog: Equatable, Sendable {
     return DeviceCatalog(devices: devices, brokerURL: brokerURL)
   }
 
+  /// The first key of `object` not in `allowed`, as the tariff and alert files name it.
+  private static func refuseUnknownKeys(
+    _ object: [String: Any], path: String, allowed: [String], fail: (String) -> CatalogError
+  ) throws(CatalogError) {
+    for key in object.keys.sorted() where !allowed.contains(key) {
+      throw fail("\(StrictJSONObject.join(path, key)): unknown key (known: \(allowed.joined(separator: ", ")))")
+    }
+  }
+
   private static func parseDevice(
     _ entry: Any, path: String, fail: (String) -> CatalogError
   ) throws(CatalogError) -> DeviceSpec {
     guard let object = entry as? [String: Any] else { throw fail("\(path): expected an object") }
+    try refuseUnknownKeys(object, path: path, allowed: Self.deviceKeys, fail: fail)
     guard let rawID = object["id"] as? String else {
       throw fail("\(path).id: missing or not a string")
     }

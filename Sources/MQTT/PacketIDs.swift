@@ -6,8 +6,6 @@ public struct PacketIDs: Sendable {
 
   public init() {}
 
-  public var inFlight: Int { inUse.count }
-
   /// A free id, or nil when all 65,535 are in flight.
   public mutating func allocate() -> UInt16? {
     guard inUse.count < Int(UInt16.max) else { return nil }

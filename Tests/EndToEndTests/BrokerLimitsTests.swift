@@ -27,7 +27,7 @@ import Testing
     }
   }
 
-  @Test func aRetainedTwoMiBMessageIsRefusedAndTheNextHundredAreStored() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients"), .enabled(if: Installed.tmux, "needs tmux")) func aRetainedTwoMiBMessageIsRefusedAndTheNextHundredAreStored() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(persistence: true)
@@ -69,7 +69,7 @@ import Testing
     #expect(logged.contains(",1834.0\n"))
   }
 
-  @Test func theBrokersACLKeepsAHomesClientOutOfAnotherHomesTopics() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func theBrokersACLKeepsAHomesClientOutOfAnotherHomesTopics() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     // The README's ACL: each home's client writes only under its own name; the collector reads all.

@@ -25,7 +25,7 @@ import Testing
     return csv.split(separator: "\n").dropFirst().map { $0 }
   }
 
-  @Test func stateMessagesAreStoredOnceThroughRestartsOfEitherSide() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func stateMessagesAreStoredOnceThroughRestartsOfEitherSide() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(persistence: true)

@@ -83,7 +83,7 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 
-  @Test func badDevicesFilesExitTwoNamingTheProblem() throws {
+  @Test(.enabled(if: Installed.tmux, "needs tmux")) func badDevicesFilesExitTwoNamingTheProblem() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let cases: [(String, String)] = [
@@ -202,7 +202,7 @@ import Testing
 
   /// A collector URL with a password: the screen's link line shows only the host, and neither
   /// the screen nor `comm_log.txt` ever shows the password, the collector up or down.
-  @Test func aPasswordInTheCollectorURLIsNeverShownOrLogged() throws {
+  @Test(.enabled(if: Installed.tmux, "needs tmux")) func aPasswordInTheCollectorURLIsNeverShownOrLogged() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let collector = ForwardingTests.Collector(path: (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector", database: folder.file("c.sqlite"))

@@ -45,7 +45,7 @@ import Testing
     }
   }
 
-  @Test func theDetailViewTheHourlyBarsAndAnAlertInARealTerminal() throws {
+  @Test(.enabled(if: Installed.tmux, "needs tmux")) func theDetailViewTheHourlyBarsAndAnAlertInARealTerminal() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     try Self.tariff.write(toFile: folder.file("tariff.json"), atomically: true, encoding: .utf8)
@@ -74,7 +74,7 @@ import Testing
     #expect(eventually { folder.read("logs/comm_log.txt")?.contains("alert: Silent device: WM002 silent for 2 s") == true })
   }
 
-  @Test func theCollectorPageHasItsNumbersInTheHTMLAndDrawsItsChartsInChromium() throws {
+  @Test(.enabled(if: Installed.chromium, "needs Debian's chromium")) func theCollectorPageHasItsNumbersInTheHTMLAndDrawsItsChartsInChromium() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     try Self.tariff.write(toFile: folder.file("tariff.json"), atomically: true, encoding: .utf8)

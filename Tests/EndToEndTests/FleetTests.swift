@@ -31,7 +31,7 @@ import Testing
     return #"{"source":"home-\#(home)","readings":[\#(rows.joined(separator: ","))]}"#
   }
 
-  @Test func twoCollectorsOnePostgresAndAKillNineLoseAndDuplicateNothing() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func twoCollectorsOnePostgresAndAKillNineLoseAndDuplicateNothing() async throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let database = try PostgresServer()

@@ -33,7 +33,7 @@ import Testing
     ((try? String(contentsOfFile: folder.file("data/source-id"), encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  @Test func homeAssistantFindsEveryApplianceAndARemovedOneIsCleared() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func homeAssistantFindsEveryApplianceAndARemovedOneIsCleared() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto()
@@ -86,7 +86,7 @@ import Testing
     #expect(!left.contains { $0.contains("FR003") })
   }
 
-  @Test func everyLoggedReadingReachesAQoS1SubscriberThroughABrokerRestart() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func everyLoggedReadingReachesAQoS1SubscriberThroughABrokerRestart() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(persistence: true)
@@ -143,7 +143,7 @@ import Testing
     }
   }
 
-  @Test func aKilledMonitorIsMarkedOfflineByItsLastWill() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func aKilledMonitorIsMarkedOfflineByItsLastWill() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto()
@@ -158,7 +158,7 @@ import Testing
     #expect(status.stdoutSoFar.hasPrefix("energymon/\(source(folder))/status online"))
   }
 
-  @Test func tasmotaAndShellyPlugsAppearOnTheScreenAndInTheLog() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients"), .enabled(if: Installed.tmux, "needs tmux")) func tasmotaAndShellyPlugsAppearOnTheScreenAndInTheLog() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto()
@@ -208,7 +208,7 @@ import Testing
   }
 
   /// At QoS 0 here: the frames made straight into one buffer are read by a real subscriber.
-  @Test func aCollectorSubscribedToTheBrokerHoldsExactlyTheLoggedReadings() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func aCollectorSubscribedToTheBrokerHoldsExactlyTheLoggedReadings() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto()
@@ -234,7 +234,7 @@ import Testing
     #expect(stored().sorted() == logged.sorted())
   }
 
-  @Test func tlsWithTheBrokersCAPublishesAndAWrongCAIsAClearError() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func tlsWithTheBrokersCAPublishesAndAWrongCAIsAClearError() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(tls: true)
@@ -276,7 +276,7 @@ import Testing
     #expect(comm.contains("mqtt error: TLS: the broker's certificate is not trusted (check --mqtt-ca)"), "\(comm)")
   }
 
-  @Test func badCredentialsStopPublishingWithAnAuthErrorAndGoodOnesPublish() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients"), .enabled(if: Installed.tmux, "needs tmux")) func badCredentialsStopPublishingWithAnAuthErrorAndGoodOnesPublish() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto(users: ["home": "s3cret"])
@@ -326,7 +326,7 @@ import Testing
     #expect(orphan.stderr == "energymon-tui: device PLUG1 is of kind mqtt: say where its broker is with --mqtt URL or \"broker\" in the catalogue\n")
   }
 
-  @Test func energyNeverDecreasesAcrossRestartsAndHomeAssistantsBirthBringsDiscoveryBack() throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func energyNeverDecreasesAcrossRestartsAndHomeAssistantsBirthBringsDiscoveryBack() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let broker = try Mosquitto()

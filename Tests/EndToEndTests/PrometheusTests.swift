@@ -17,7 +17,7 @@ import Testing
     return Double(text)
   }
 
-  @Test func prometheusScrapesTheMonitorAndTheCollectorAndPromtoolFindsNothingWrong() throws {
+  @Test(.enabled(if: Installed.prometheus, "needs Debian's prometheus")) func prometheusScrapesTheMonitorAndTheCollectorAndPromtoolFindsNothingWrong() throws {
     let prometheusBinary = try #require(["/usr/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) },
       "Debian's prometheus is needed (bash .ci/run installs it)")
     let folder = TemporaryFolder()

@@ -4,7 +4,7 @@ import Testing
 
 /// What the screen says about the collector link and at every terminal size, in tmux with the
 /// real binaries, checked as a person watching it would.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ScreenTruthTests {
+@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: Installed.tmux, "needs tmux")) struct ScreenTruthTests {
   let collectorPath = (binaryPath as NSString).deletingLastPathComponent + "/energymon-collector"
 
   func withSession(

@@ -86,7 +86,7 @@ import Testing
 
   /// A backlog of 500 readings (from an older version) whose 137th the collector refuses: only
   /// that one goes to `outbox/rejected/`, the other 499 are stored, and the screen says so.
-  @Test func oneRefusedReadingIsQuarantinedAloneAndTheRestIsStored() throws {
+  @Test(.enabled(if: Installed.tmux, "needs tmux")) func oneRefusedReadingIsQuarantinedAloneAndTheRestIsStored() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
     let collector = ForwardingTests.Collector(path: collectorPath, database: folder.file("c.sqlite"))

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `energymon-tui` in tmux, driven like a user: keys in, `capture-pane` out.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct TerminalSessionTests {
+@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: Installed.tmux, "needs tmux")) struct TerminalSessionTests {
   let blocks = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
   func withSession(

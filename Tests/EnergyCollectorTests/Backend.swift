@@ -12,6 +12,10 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
 
   var description: String { rawValue }
 
+  /// The stores this machine can run: PostgreSQL only where Debian's postgresql is installed
+  /// (its own suite says it was skipped otherwise).
+  static var available: [Backend] { Installed.postgres ? allCases : [.sqlite] }
+
   /// Runs `body` with a fresh, empty store of this kind (for PostgreSQL: serving, schema made).
   func withStore<T: Sendable>(
     limits: IngestLimits = .unlimited, now: @escaping @Sendable () -> Int64 = currentEpochMs,

@@ -27,7 +27,7 @@ import Testing
   /// The same writes, in the same order, into SQLite and PostgreSQL: every read answers the same
   /// (statistics to 1e-9 kWh, readings, pages, rollups), duplicates, late readings, readings
   /// without a source and two homes with the same device ids included.
-  @Test func bothStoresAnswerTheSameForTheSameWrites() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func bothStoresAnswerTheSameForTheSameWrites() async throws {
     var generator = SplitMix(state: 42)
     var batches: [IngestBatch] = []
     for round in 0..<40 {
@@ -85,7 +85,7 @@ import Testing
     }
   }
 
-  @Test func aOneDayQueryReadsOnePartition() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func aOneDayQueryReadsOnePartition() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
@@ -102,7 +102,7 @@ import Testing
     #expect(partitions == ["readings_d\(day / 86_400_000)"], "\(plan)")
   }
 
-  @Test func droppingOldDaysKeepsStatisticsAndEnergy() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func droppingOldDaysKeepsStatisticsAndEnergy() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
@@ -124,7 +124,7 @@ import Testing
     }
   }
 
-  @Test func aPartitionDroppedByAnotherCollectorIsMadeAgainOnTheNextTry() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func aPartitionDroppedByAnotherCollectorIsMadeAgainOnTheNextTry() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     try await Backend.withPostgresStore(url: server.url, now: { [day] in day + 43_200_000 }) { store in
@@ -137,7 +137,7 @@ import Testing
     }
   }
 
-  @Test func twoCollectorsOnOneDatabaseStoreABatchOnceAndSeeEachOthersCommits() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func twoCollectorsOnOneDatabaseStoreABatchOnceAndSeeEachOthersCommits() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     try await Backend.withPostgresStore(url: server.url) { first in
@@ -165,7 +165,7 @@ import Testing
     }
   }
 
-  @Test func aDatabaseThatGoesAwayIs503WithRetryAfterAndComesBackByItself() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func aDatabaseThatGoesAwayIs503WithRetryAfterAndComesBackByItself() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     try await Backend.withPostgresStore(url: server.url) { store in
@@ -201,7 +201,7 @@ import Testing
 
   /// 10,000 readings spread over ten years in one request (a hostile calendar): days for the
   /// last 40 days, months for two years, years before; a few dozen partitions, not 3,650.
-  @Test func readingsSpreadOverTenYearsMakeAFewDozenPartitions() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func readingsSpreadOverTenYearsMakeAFewDozenPartitions() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     let now = day + 43_200_000
@@ -235,7 +235,7 @@ import Testing
   }
 
   /// A year of a home's history posted in order, a reading every 5 minutes, is stored exactly.
-  @Test func aYearOfHistoryPostedInOrderIsStoredExactly() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func aYearOfHistoryPostedInOrderIsStoredExactly() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     let now = day + 43_200_000
@@ -259,7 +259,7 @@ import Testing
 
   /// `--retain-raw` drops a month or year partition once all of it is older, late readings
   /// posted into it included; statistics stay.
-  @Test func retentionDropsOldMonthsMadeForLateReadings() async throws {
+  @Test(.enabled(if: Installed.postgres, "needs Debian's postgresql 15")) func retentionDropsOldMonthsMadeForLateReadings() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     let now = day + 43_200_000

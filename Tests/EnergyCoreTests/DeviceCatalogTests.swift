@@ -49,6 +49,16 @@ import Testing
       message(#"[{"id":"A 1","kind":"refrigerator"}]"#)
         == "devices file devices.json: devices[0].id: \"A 1\" must be 1-64 characters of A-Z a-z 0-9 _ . -")
     #expect(message(#"[{"kind":"refrigerator"}]"#) == "devices file devices.json: devices[0].id: missing or not a string")
+    // A misspelt key would silently take the default: refused, naming it.
+    #expect(
+      message(#"[{"id":"A1","kind":"refrigerator","rated_wats":900}]"#)
+        == "devices file devices.json: devices[0].rated_wats: unknown key (known: id, name, kind, rated_watts, period, priority, topic, format, field)")
+    #expect(
+      message(#"{"brokr":"mqtt://h","devices":[{"id":"A1","kind":"refrigerator"}]}"#)
+        == "devices file devices.json: brokr: unknown key (known: broker, devices)")
+    #expect(
+      message(#"[{"id":"-1","kind":"refrigerator"}]"#)
+        == "devices file devices.json: devices[0].id: \"-1\" must not start with - (a spreadsheet would read it as a formula)")
   }
 
   @Test func missingFileIsNamed() {

@@ -16,7 +16,7 @@ import Testing
     try ChildProcess("/usr/bin/\(name)", arguments).wait(timeout: 30).stdout
   }
 
-  @Test func aQoS1PublishIsAcknowledgedWithItsIDAndReachesASubscriber() async throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func aQoS1PublishIsAcknowledgedWithItsIDAndReachesASubscriber() async throws {
     let broker = try Mosquitto()
     defer { broker.stop() }
     let ack = try await Connection.run(settings(broker.port)) { connack, inbound, outbound in
@@ -31,7 +31,7 @@ import Testing
     #expect(received == "1 energymon/test/AC001/state {\"power\":1450.1}\n")
   }
 
-  @Test func aSubscriptionReceivesWhatAnotherClientPublishes() async throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func aSubscriptionReceivesWhatAnotherClientPublishes() async throws {
     let broker = try Mosquitto()
     defer { broker.stop() }
     let port = broker.port
@@ -52,7 +52,7 @@ import Testing
     #expect(message.qos == .atLeastOnce)
   }
 
-  @Test func badCredentialsAreAnAuthFailureWithTheBrokersReason() async throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func badCredentialsAreAnAuthFailureWithTheBrokersReason() async throws {
     let broker = try Mosquitto(users: ["home": "right"])
     defer { broker.stop() }
     await #expect(throws: ConnectionError.refused(Connack(sessionPresent: false, returnCode: 5))) {
@@ -96,7 +96,7 @@ import Testing
     }
   }
 
-  @Test func aLiveBrokerAnswersPingsSoAQuietSessionStaysUp() async throws {
+  @Test(.enabled(if: Installed.mosquitto, "needs Debian's mosquitto and mosquitto-clients")) func aLiveBrokerAnswersPingsSoAQuietSessionStaysUp() async throws {
     let broker = try Mosquitto()
     defer { broker.stop() }
     var settings = settings(broker.port)

@@ -73,27 +73,8 @@ public struct ScreenBuffer: Equatable, Sendable {
     }
   }
 
-  /// Writes a number with `decimals` places right-aligned, or `-` when there is none yet.
-  public mutating func writeNumber(
-    _ value: Double?, decimals: Int, x: Int, y: Int, width fieldWidth: Int, style: CellStyle,
-    scratch: inout [UInt8]
-  ) {
-    scratch.removeAll(keepingCapacity: true)
-    if let value {
-      FixedPoint.append(value, decimals: decimals, to: &scratch)
-    } else {
-      scratch.append(UInt8(ascii: "-"))
-    }
-    writeRightAligned(scratch, x: x, y: y, width: fieldWidth, style: style)
-  }
-
   public mutating func fill(_ rect: Rect, with cell: Cell) {
     Self.forEachIndex(in: rect, width: width, height: height) { cells[$0] = cell }
-  }
-
-  /// Sets the style of every cell in `rect`, keeping the characters.
-  public mutating func restyle(_ rect: Rect, style: CellStyle) {
-    Self.forEachIndex(in: rect, width: width, height: height) { cells[$0].style = style }
   }
 
   /// Calls `body` with the index of every cell of `rect` that lies inside the buffer.

@@ -66,8 +66,6 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
     state.withLock { $0.devices[device]?.problem }
   }
 
-  public var isConnected: Bool { state.withLock { $0.connected } }
-
   /// Listens until cancelled, reconnecting with capped backoff and jitter.
   public func run() async {
     guard !routes.isEmpty else { return }
