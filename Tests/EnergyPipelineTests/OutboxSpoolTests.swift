@@ -1,6 +1,8 @@
 import EnergyCore
 import EnergyPipeline
 import Foundation
+import EnergyTestSupport
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct OutboxSpoolTests {
@@ -211,5 +213,38 @@ import Testing
     let bytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: folder.file("rejected/\($1)"))[.size] as? Int) ?? 0) }
     #expect(bytes <= 4096, "\(bytes) bytes in rejected/")
     #expect(!files.contains("reading-3.csv") && files.contains("reading-65.csv"))
+  }
+
+  /// A disk that stalls in fsync (until the test lets it go, 30 s at most): a reader (a sender on a NIO event loop) still gets its batch
+  /// at once, while the append is in its fsync, and the append's readings come after it.
+  @Test func readersDoNotWaitForAnAppendsFsync() async throws {
+    let folder = TemporaryFolder()
+    defer { folder.cleanUp() }
+    final class Syncing: Sendable {
+      let inSync = Mutex(false)
+      let released = Mutex(false)
+    }
+    let syncing = Syncing()
+    let spool = try OutboxSpool(directory: folder.path) { fd in
+      // The first append goes straight through; later ones stall until the test lets them go.
+      if syncing.released.withLock({ $0 }) { return fsync(fd) }
+      syncing.inSync.withLock { $0 = true }
+      let deadline = Date().addingTimeInterval(30)
+      while Date() < deadline, !syncing.released.withLock({ $0 }) { usleep(1000) }
+      return fsync(fd)
+    }
+    syncing.released.withLock { $0 = true }
+    try spool.append(readings(3))
+    syncing.released.withLock { $0 = false }
+    let appending = Task.detached { try spool.append(self.readings(2, from: 3)) }
+    #expect(await waitUntil { syncing.inSync.withLock { $0 } }, "the append is in its fsync")
+    // While it is: batches, status and acceptance answer without waiting for the disk.
+    #expect(spool.batch(10).map(\.seq) == [1, 2, 3])
+    spool.accept(through: 1)
+    #expect(spool.status.backlog == 2)
+    #expect(syncing.inSync.withLock { $0 } && !syncing.released.withLock { $0 }, "still syncing")
+    syncing.released.withLock { $0 = true }
+    try await appending.value
+    #expect(spool.batch(10).map(\.seq) == [2, 3, 4, 5])
   }
 }

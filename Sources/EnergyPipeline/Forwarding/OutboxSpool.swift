@@ -56,6 +56,8 @@ public final class OutboxSpool: Sendable {
     var cursors: [OutboxConsumer: Cursor] = [:]
     /// The files under `rejected/`, oldest first: they count toward `maxBytes` too.
     var rejected: [(path: String, bytes: Int64)] = []
+    /// An append is writing to the newest segment outside the lock: it must not be deleted.
+    var appending = false
 
     /// The oldest seq some consumer still needs is after this.
     var minimumAcked: Int64 { cursors.values.map(\.acked).min() ?? nextSeq - 1 }
@@ -69,13 +71,20 @@ public final class OutboxSpool: Sendable {
   let readAhead: Int
   static let chunkBytes = 256 << 10
   private let state: Mutex<State>
+  /// Held by one append at a time, across its write and fsync; `state` is taken only to read the
+  /// next seq and to publish what was written, so readers (a sender on a NIO event loop) never
+  /// wait for the disk.
+  private let appendLock = Mutex(())
+  /// `fsync`, or a stand-in in tests (a disk that stalls).
+  private let sync: @Sendable (Int32) -> Int32
 
   /// Opens (or creates) the spool. Only the newest segment is read, to cut a line torn by a
   /// crash and find the next seq; the backlog is read from disk as it is sent.
   public init(
     directory: String, maxBytes: Int64 = 256 << 20, segmentReadings: Int = 50_000, readAhead: Int = 20_000,
-    consumers: [OutboxConsumer] = [.collector]
+    consumers: [OutboxConsumer] = [.collector], sync: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }
   ) throws {
+    self.sync = sync
     self.directory = directory
     self.maxBytes = maxBytes
     self.consumers = consumers.isEmpty ? [.collector] : consumers
@@ -181,13 +190,19 @@ public final class OutboxSpool: Sendable {
   /// segment's folder entry) when this returns. On any failure nothing of the batch is kept.
   public func append(_ readings: [Reading]) throws {
     guard !readings.isEmpty else { return }
-    try state.withLock { state in
+    try appendLock.withLock { _ in
       // Nothing in `state` changes until the bytes are on disk: a failed append takes no seq.
+      let (firstSeq, newest) = state.withLock { state in
+        state.appending = true
+        return (state.nextSeq, state.segments.last)
+      }
+      var published = false
+      defer { if !published { state.withLock { $0.appending = false } } }
       var bytes: [UInt8] = []
       var entries: [SequencedReading] = []
       entries.reserveCapacity(readings.count)
       for (offset, reading) in readings.enumerated() {
-        let entry = SequencedReading(seq: state.nextSeq + Int64(offset), reading: reading)
+        let entry = SequencedReading(seq: firstSeq + Int64(offset), reading: reading)
         entries.append(entry)
         // Byte by byte, not string interpolation: this runs for every reading (a third of the
         // cost of publishing 10,000 readings a second).
@@ -201,44 +216,47 @@ public final class OutboxSpool: Sendable {
         FixedPoint.append(reading.power, decimals: 1, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
       }
-      let startsSegment = state.segments.last.map { entries[0].seq - $0.firstSeq >= Int64(segmentReadings) } ?? true
+      let startsSegment = newest.map { firstSeq - $0.firstSeq >= Int64(segmentReadings) } ?? true
       let segment =
         startsSegment
         ? Segment(
-          firstSeq: entries[0].seq,
-          path: PathText.join(directory, String(format: "segment-%016lld.csv", entries[0].seq)),
-          bytes: 0)
-        : state.segments[state.segments.count - 1]
+          firstSeq: firstSeq, path: PathText.join(directory, String(format: "segment-%016lld.csv", firstSeq)), bytes: 0)
+        : newest!
       let fd = open(segment.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
       guard fd >= 0 else {
         throw OutboxError(message: "\(segment.path): \(String(cString: strerror(errno)))")
       }
       defer { close(fd) }
       let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      let synced = written == bytes.count && fsync(fd) == 0
+      let synced = written == bytes.count && sync(fd) == 0
       guard synced, !startsSegment || Self.syncDirectory(directory) else {
         let reason = written >= 0 && written < bytes.count ? "short write" : String(cString: strerror(errno))
         _ = ftruncate(fd, off_t(segment.bytes))
         if startsSegment { unlink(segment.path) }
         throw OutboxError(message: "\(segment.path): \(reason)")
       }
-      state.nextSeq += Int64(entries.count)
-      if startsSegment { state.segments.append(segment) }
-      let end = segment.bytes + Int64(bytes.count)
-      state.segments[state.segments.count - 1].bytes = end
-      // Caught up with the disk and room in the window: keep them, rather than read them back.
-      for consumer in consumers {
-        guard var cursor = state.cursors[consumer] else { continue }
-        if cursor.loadedThrough == entries[0].seq - 1, cursor.window.count - cursor.head < readAhead {
-          cursor.window.append(contentsOf: entries)
-          cursor.loadedThrough = entries[entries.count - 1].seq
-          cursor.readPosition = (segment.firstSeq, end)
-          state.cursors[consumer] = cursor
+      published = true
+      state.withLock { state in
+        state.appending = false
+        state.nextSeq += Int64(entries.count)
+        if startsSegment { state.segments.append(segment) }
+        let end = segment.bytes + Int64(bytes.count)
+        state.segments[state.segments.count - 1].bytes = end
+        // Caught up with the disk and room in the window: keep them, rather than read them back.
+        for consumer in consumers {
+          guard var cursor = state.cursors[consumer] else { continue }
+          if cursor.loadedThrough == entries[0].seq - 1, cursor.window.count - cursor.head < readAhead {
+            cursor.window.append(contentsOf: entries)
+            cursor.loadedThrough = entries[entries.count - 1].seq
+            cursor.readPosition = (segment.firstSeq, end)
+            state.cursors[consumer] = cursor
+          }
         }
+        enforceCap(&state)
       }
-      enforceCap(&state)
     }
   }
+
 
   /// The oldest `limit` unacknowledged readings, in order; with `after`, the oldest `limit` of
   /// those newer than that seq (the ones not sent yet, when some are in flight).
@@ -466,7 +484,7 @@ public final class OutboxSpool: Sendable {
       try? FileManager.default.removeItem(atPath: state.segments[0].path)
       state.segments.removeFirst()
     }
-    if let only = state.segments.first, state.segments.count == 1, state.nextSeq - 1 <= seq {
+    if let only = state.segments.first, state.segments.count == 1, state.nextSeq - 1 <= seq, !state.appending {
       try? FileManager.default.removeItem(atPath: only.path)
       state.segments.removeAll()
     }
