@@ -32,33 +32,18 @@ public enum Timestamp {
     parseRFC3339(utf8: Array(text.utf8))
   }
 
-  /// The same, from bytes (a field of a line read from a file, without making a string).
+  /// The same, from bytes (a field of a line read from a file, without making a string): the
+  /// written form's shape, and then the one parser's calendar (`FlexibleTimestamp`: days of the
+  /// month, no second 60).
   @inline(__always)
   public static func parseRFC3339<Bytes: RandomAccessCollection<UInt8>>(utf8 bytes: Bytes) -> Int64? where Bytes.Index == Int {
-    guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z") else { return nil }
-    func number(_ start: Int, _ length: Int) -> Int? {
-      var value = 0
-      for index in start..<(start + length) {
-        let digit = Int(bytes[bytes.startIndex + index]) - 48
-        guard (0...9).contains(digit) else { return nil }
-        value = value * 10 + digit
-      }
-      return value
-    }
-    guard bytes[bytes.startIndex + 4] == UInt8(ascii: "-"), bytes[bytes.startIndex + 7] == UInt8(ascii: "-"),
-      bytes[bytes.startIndex + 10] == UInt8(ascii: "T"), bytes[bytes.startIndex + 13] == UInt8(ascii: ":"), bytes[bytes.startIndex + 16] == UInt8(ascii: ":"),
-      let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-      let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z"),
+      bytes[bytes.startIndex + 10] == UInt8(ascii: "T")
     else { return nil }
-    var millisecond = 0
-    if bytes.count == 24 {
-      guard bytes[bytes.startIndex + 19] == UInt8(ascii: "."), let value = number(20, 3) else { return nil }
-      millisecond = value
+    if let parsed = bytes.withContiguousStorageIfAvailable({ FlexibleTimestamp.parse(UnsafeRawBufferPointer($0)) }) {
+      return parsed
     }
-    return epochMs(
-      year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-      millisecond: millisecond)
+    return Array(bytes).withUnsafeBytes { FlexibleTimestamp.parse($0) }
   }
 
   /// The instants a four-digit RFC 3339 year can write, 0000-01-01 to 9999-12-31 UTC: a parsed

@@ -25,6 +25,10 @@ import Testing
     #expect(Timestamp.parseRFC3339("2025-13-10T12:02:00.000Z") == nil)
     #expect(Timestamp.parseRFC3339("2025-04-10T12:02:00.000") == nil)
     #expect(Timestamp.parseRFC3339("") == nil)
+    // The one calendar of every timestamp parser: no 30 February, no second 60.
+    #expect(Timestamp.parseRFC3339("2025-02-30T12:02:00.000Z") == nil)
+    #expect(Timestamp.parseRFC3339("2025-04-10T12:02:60Z") == nil)
+    #expect(Timestamp.parseRFC3339("2024-02-29T00:00:00.000Z") == 1_709_164_800_000)
   }
 
   @Test func compactNameAndClock() {

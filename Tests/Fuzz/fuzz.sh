@@ -23,9 +23,9 @@ build() {  # name, sources...
   swiftc "${flags[@]}" -lEnergyCore -module-name "${name//-/_}" "$@" -o "$out/$name-fuzzer" 2> "$out/$name.build.log" \
     || { cat "$out/$name.build.log"; exit 1; }
 }
-build ingest $collector/{JSONScanner,JSONNumber,IngestDecoder,FlexibleTimestamp,IngestError,IncomingReading,ReadingKey}.swift \
+build ingest $collector/{JSONScanner,JSONNumber,IngestDecoder,IngestError,IncomingReading,ReadingKey}.swift \
   Tests/Fuzz/Targets/IngestFuzzer.swift
-build timestamp $collector/FlexibleTimestamp.swift Tests/Fuzz/Targets/TimestampFuzzer.swift
+build timestamp Tests/Fuzz/Targets/TimestampFuzzer.swift
 build catalog Tests/Fuzz/Targets/CatalogFuzzer.swift
 build settings Tests/Fuzz/Targets/SettingsFuzzer.swift
 build outbox $(find Sources/EnergyPipeline -name '*.swift') Tests/Fuzz/Targets/OutboxLineFuzzer.swift

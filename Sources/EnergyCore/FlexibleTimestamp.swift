@@ -1,16 +1,15 @@
-import EnergyCore
-
 /// Timestamps as clients send them: RFC 3339 with any fraction and a `Z` or `±HH:MM` offset, or the
 /// seed system's `2025-04-10 12:02:00`, taken as UTC. Returns milliseconds since the epoch, or nil
-/// when the text is none of these or names a time outside years 0000-9999 UTC.
-enum FlexibleTimestamp {
-  static func parse(_ text: String) -> Int64? {
+/// when the text is none of these or names a time outside years 0000-9999 UTC. The one parser of
+/// timestamps: `Timestamp.parseRFC3339` is the form this program writes, checked by it.
+public enum FlexibleTimestamp {
+  public static func parse(_ text: String) -> Int64? {
     var text = text
     return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
   /// The same, straight from a request body's bytes.
-  static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+  public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
     guard bytes.count >= 19 else { return nil }
     func digits(_ start: Int, _ count: Int) -> Int? {
       guard start + count <= bytes.count else { return nil }
