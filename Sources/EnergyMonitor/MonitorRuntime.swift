@@ -44,13 +44,17 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   /// installation's id in batches and topics.
   public init(
     configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs(),
-    outbox: OutboxSpool? = nil, transport: (any CollectorTransport)? = nil, source: String = "energymon"
+    outbox: OutboxSpool? = nil, transport: (any CollectorTransport)? = nil, source: String = "energymon",
+    wallTime: WallTime<C>? = nil, commLog: CommLog? = nil
   ) {
     self.configuration = configuration
     self.clock = clock
-    self.wallTime = WallTime(clock: clock, startEpochMs: startEpochMs)
+    // The process's one wall clock and one comm log, when the launcher made them first.
+    let wallTime = wallTime ?? WallTime(clock: clock, startEpochMs: startEpochMs)
+    let startEpochMs = wallTime.startEpochMs
+    self.wallTime = wallTime
     self.scheduler = DeviceScheduler(catalog: configuration.catalog, seed: configuration.seed)
-    self.commLog = CommLog(path: configuration.commLogPath)
+    self.commLog = commLog ?? CommLog(path: configuration.commLogPath)
     self.csvSink = CSVLogSink(path: configuration.sensorLogPath, commLog: commLog)
     self.statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
     let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
@@ -83,7 +87,6 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     } else {
       publisher = nil
     }
-    let wallTime = self.wallTime
     alertWebhook = configuration.alertWebhook.map {
       AlertWebhook(transport: HTTPCollectorTransport(url: $0), clock: clock, commLog: commLog, nowMs: { wallTime.nowMs })
     }

@@ -27,6 +27,9 @@ struct MonitorLauncher {
 
   func run() async throws {
     let clock = ContinuousClock()
+    // One wall clock and one comm log for the whole process, the runtime's included.
+    let wallTime = WallTime(clock: clock, startEpochMs: currentEpochMs())
+    let commLog = CommLog(path: configuration.commLogPath)
     var outbox: OutboxSpool?
     var source = "energymon"
     if configuration.usesOutbox || !configuration.catalog.mqttDevices.isEmpty {
@@ -45,14 +48,14 @@ struct MonitorLauncher {
     let transport = configuration.forwarding.map { forwarding -> any CollectorTransport in
       let transports = forwarding.collectorURLs.map { HTTPCollectorTransport(collectorURL: $0, token: forwarding.token) }
       guard transports.count > 1 else { return transports[0] }
-      let commLog = CommLog(path: configuration.commLogPath)
       return FailoverTransport(
         endpoints: transports.map { .init(label: Self.label(of: $0.endpoint), transport: $0) },
-        returnAfterMs: forwarding.failback.milliseconds, nowMs: { currentEpochMs() },
-        log: { commLog.append("forward: \($0)", atMs: currentEpochMs()) })
+        returnAfterMs: forwarding.failback.milliseconds, nowMs: { wallTime.nowMs },
+        log: { commLog.append("forward: \($0)", atMs: wallTime.nowMs) })
     }
     let runtime = MonitorRuntime(
-      configuration: configuration, clock: clock, outbox: outbox, transport: transport, source: source)
+      configuration: configuration, clock: clock, outbox: outbox, transport: transport, source: source,
+      wallTime: wallTime, commLog: commLog)
     var metricsServer: MetricsServer?
     if let address = configuration.metricsAddress {
       do {
