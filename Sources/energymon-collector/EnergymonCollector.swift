@@ -25,7 +25,7 @@ struct EnergymonCollector: AsyncParsableCommand {
   @Option(help: "Address to listen on. e.g. --host 0.0.0.0 --token s3cret")
   var host = "127.0.0.1"
 
-  @Option(help: "Port to listen on, 1-65535. e.g. --port 8080")
+  @Option(help: "Port to listen on, 0-65535; 0 takes a free one, named on the console. e.g. --port 8080")
   var port = 5000
 
   @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database file (WAL mode), or a PostgreSQL database that several collectors may share: postgres://user[:password]@host[:5432]/database[?sslmode=require]. e.g. --db postgres://energymon@db.lan/energymon", valueName: "file"))
@@ -89,7 +89,7 @@ struct EnergymonCollector: AsyncParsableCommand {
       guard (0...1_000_000).contains(value) else { throw ValidationError("\(name) must be from 0 to 1000000") }
     }
     guard (16...65536).contains(maxInflightMB) else { throw ValidationError("--max-inflight-mb must be from 16 to 65536") }
-    guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+    guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
     for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
       guard value.isFinite, (0.1...3600).contains(value) else {
         throw ValidationError("\(name) must be from 0.1 to 3600 seconds")

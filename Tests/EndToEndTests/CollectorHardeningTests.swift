@@ -98,7 +98,7 @@ import Testing
     (["--host", "127.example.com"], "energymon-collector: refusing to listen on 127.example.com without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n"),
     (["--host", "127.0.0.1.nip.io"], "energymon-collector: refusing to listen on 127.0.0.1.nip.io without a token: it is not a loopback address; give --token (or ENERGYMON_TOKEN), --tokens or --allow-unauthenticated\n"),
     (["--header-timeout", "0"], "energymon-collector: --header-timeout must be from 0.1 to 3600 seconds\n"),
-    (["--port", "99999"], "energymon-collector: --port must be from 1 to 65535\n"),
+    (["--port", "99999"], "energymon-collector: --port must be from 0 to 65535\n"),
     (["--token", "x", "--tokens", "t.json"], "energymon-collector: give --token (one token for everything) or --tokens (a token per home), not both\n"),
     (["--tokens", "/nonexistent/tokens.json"], "energymon-collector: tokens file /nonexistent/tokens.json: not found\n"),
     (["--db", "postgres://db.lan/energymon"], "energymon-collector: --db: no user name (postgres://USER@host/database)\n"),

@@ -7,12 +7,14 @@ import Testing
 
   /// A collector process on a free-looking loopback port, stopped by its pid.
   final class Collector {
-    let port: Int
+    /// The port it listens on: given, or taken by the first start (`--port 0`, read back from
+    /// its console) and kept for every restart, so a monitor's URL stays right.
+    private(set) var port: Int
     let database: String
     let path: String
     var process: RunningProcess?
 
-    init(path: String, database: String, port: Int = LoopbackPort.unused()) {
+    init(path: String, database: String, port: Int = 0) {
       self.path = path
       self.database = database
       self.port = port
@@ -25,9 +27,20 @@ import Testing
       let arguments = ["--port", "\(port)", "--db", database] + extra
       if let descriptors {
         let command = "ulimit -n \(descriptors) && exec " + ([path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        process = try RunningProcess("/bin/sh", ["-c", command], detached: true)
+        process = try RunningProcess("/bin/sh", ["-c", command])
       } else {
-        process = try RunningProcess(path, arguments, detached: true)
+        process = try RunningProcess(path, arguments)
+      }
+      if port == 0 {
+        // `energymon-collector: dashboard http://127.0.0.1:PORT/dashboard`, once it listens.
+        var bound: Int?
+        _ = eventually(timeout: 30) {
+          let said = self.process?.stdoutSoFar ?? ""
+          guard let range = said.range(of: "dashboard http://127.0.0.1:") else { return false }
+          bound = Int(said[range.upperBound...].prefix { $0.isNumber })
+          return bound != nil
+        }
+        port = try #require(bound, "the collector did not say its port: \(process?.stdoutSoFar ?? "")")
       }
       #expect(eventually { (try? runProcess("/usr/bin/curl", ["-sf", "\(self.url)/healthz"], timeout: 5))?.status == 0 })
     }
@@ -115,7 +128,8 @@ import Testing
   @Test func aMonitorKilledWhileTheCollectorIsDownResumesFromItsOutbox() throws {
     let folder = TemporaryFolder()
     defer { folder.cleanUp() }
-    let collector = Collector(path: collectorPath, database: folder.file("collector.sqlite"))
+    // The monitor is told the collector's address before the collector first starts.
+    let collector = Collector(path: collectorPath, database: folder.file("collector.sqlite"), port: LoopbackPort.unused())
     let arguments = ["--headless", "--data-dir", folder.file("monitor"), "--collector", collector.url, "--interval", "0.05"]
     let first = try startProcess(binaryPath, arguments)
     #expect(eventually { folder.lines("monitor/logs/sensor_log.csv").count > 60 })

@@ -18,11 +18,17 @@ done
 python3 -m schemathesis.cli --version > /dev/null 2>&1 \
   || { echo "schemathesis is not installed: python3 -m pip install schemathesis" >&2; exit 2; }
 work=$(mktemp -d /tmp/energymon-schema.XXXXXX)
-port=$((20000 + RANDOM % 30000))
-"$bin/energymon-collector" --port "$port" --db "$work/c.sqlite" > "$work/collector.log" 2>&1 &
+# A free port, chosen by the collector and read back from its console.
+"$bin/energymon-collector" --port 0 --db "$work/c.sqlite" > "$work/collector.log" 2>&1 &
 collector=$!
 trap 'kill $collector 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+port=
+for _ in $(seq 300); do
+  port=$(sed -n 's|.*dashboard http://127.0.0.1:\([0-9]*\)/dashboard.*|\1|p' "$work/collector.log")
+  [[ -n $port ]] && curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break
+  sleep 0.1
+done
+[[ -n $port ]] || { echo "the collector did not start"; cat "$work/collector.log"; exit 1; }
 cd "$work"
 status=0
 python3 -m schemathesis.cli --config-file "$config" run "http://127.0.0.1:$port/openapi.yaml" --checks all --max-examples "$examples" --request-timeout 10 \
