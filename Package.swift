@@ -103,10 +103,10 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     // Helpers shared by the test targets (temporary folders).
-    .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
+    .target(name: "EnergyTestSupport", dependencies: ["EnergyCore"], path: "Tests/EnergyTestSupport"),
     .testTarget(
       name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
-    .testTarget(name: "MQTTTests", dependencies: ["MQTT", "EnergyTestSupport"]),
+    .testTarget(name: "MQTTTests", dependencies: ["MQTT", "EnergyCore", "EnergyTestSupport"]),
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation", "EnergyCore"]),
     .testTarget(

@@ -59,6 +59,7 @@ public final class MQTTIngest: Sendable {
   /// Connects, and reconnects with capped backoff and jitter, until the task is cancelled.
   public func run() async {
     var failures = 0
+    var jitter = SplitMix(state: UInt64(truncatingIfNeeded: now()))
     while !Task.isCancelled {
       do {
         try await session()
@@ -71,7 +72,7 @@ public final class MQTTIngest: Sendable {
           return state.status.connected
         }
         failures = wasConnected ? 1 : failures + 1
-        let delay = Backoff().delay(afterFailures: failures, jitter: Double.random(in: 0..<1))
+        let delay = Backoff().delay(afterFailures: failures, jitter: jitter.unit())
         let reason = (error as? ConnectionError)?.description ?? "\(error)"
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         report("mqtt: \(reason); retrying in \(FixedPoint.string(seconds, decimals: 1)) s")

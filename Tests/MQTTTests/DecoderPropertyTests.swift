@@ -1,4 +1,5 @@
 import EnergyTestSupport
+import EnergyCore
 import MQTT
 import Testing
 

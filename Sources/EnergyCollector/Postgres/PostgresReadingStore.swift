@@ -77,7 +77,9 @@ public final class PostgresReadingStore: ReadingStore {
   }
 
   private func prepare() async {
-    var delay = Duration.milliseconds(200)
+    let backoff = Backoff(base: .milliseconds(200), cap: .seconds(5))
+    var jitter = SplitMix(state: UInt64(truncatingIfNeeded: now()))
+    var failures = 0
     while !Task.isCancelled {
       do {
         try await Self.within(Self.deadline * 2) { try await PostgresSchema.migrate(self.client, logger: self.logger) }
@@ -85,8 +87,8 @@ public final class PostgresReadingStore: ReadingStore {
         return
       } catch {
         state.withLock { $0.notReady = "the database cannot be reached: \(Self.reason(error))" }
-        try? await Task.sleep(for: delay)
-        delay = min(delay * 2, .seconds(5))
+        failures += 1
+        try? await Task.sleep(for: backoff.delay(afterFailures: failures, jitter: jitter.unit()))
       }
     }
   }

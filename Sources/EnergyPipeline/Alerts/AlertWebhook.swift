@@ -29,7 +29,7 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
   private let state = Mutex(State())
   private let wake = WakeSignal()
   private let backoff = Backoff()
-  private let jitter: Mutex<SystemRandomNumberGenerator> = Mutex(SystemRandomNumberGenerator())
+  private let jitter = Mutex(SplitMix(state: UInt64(truncatingIfNeeded: currentEpochMs())))
 
   public init(transport: any CollectorTransport, clock: C, commLog: CommLog, nowMs: @escaping @Sendable () -> Int64) {
     self.transport = transport
@@ -85,7 +85,7 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
       if failures == 1 {
         commLog.append("alert webhook: \(status.lastError ?? "failed"); retrying with backoff", atMs: nowMs())
       }
-      let delay = backoff.delay(afterFailures: failures, jitter: jitter.withLock { Double.random(in: 0..<1, using: &$0) })
+      let delay = backoff.delay(afterFailures: failures, jitter: jitter.withLock { $0.unit() })
       do { try await clock.sleep(for: delay) } catch { return }
     }
   }

@@ -291,20 +291,3 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     return json.bytes
   }
 }
-
-/// A tiny seeded generator for backoff jitter (reproducible in tests).
-public struct SplitMix: Sendable {
-  var state: UInt64
-
-  public init(state: UInt64) {
-    self.state = state
-  }
-
-  public mutating func unit() -> Double {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-  }
-}

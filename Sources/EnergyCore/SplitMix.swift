@@ -1,5 +1,5 @@
-/// A small seeded generator (SplitMix64), so randomized tests do the same every run and a
-/// failure repeats.
+/// A small seeded generator (SplitMix64): the one source of jitter for every retry and
+/// reconnect, and of the randomized tests' inputs, so a seed repeats a run exactly.
 public struct SplitMix: RandomNumberGenerator, Sendable {
   public var state: UInt64
 
@@ -13,6 +13,11 @@ public struct SplitMix: RandomNumberGenerator, Sendable {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+
+  /// A uniform number in 0..<1 (53 bits), for `Backoff`'s jitter.
+  public mutating func unit() -> Double {
+    Double(next() >> 11) / Double(1 << 53)
   }
 
   /// A number from 0 to `n` - 1.
