@@ -350,17 +350,17 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   }
 
   /// The forwarder's status with what waits to enter the outbox.
-  public var forwardingStatus: ForwarderStatus? {
+  public var forwardingStatus: LinkStatus? {
     forwarder.map { withRecording($0.status) }
   }
 
   /// The publisher's status with what waits to enter the outbox (nil without `--mqtt`).
-  public var brokerStatus: ForwarderStatus? {
+  public var brokerStatus: LinkStatus? {
     publisher.map { withRecording($0.status) }
   }
 
   /// A link's status with what waits to enter the outbox they share.
-  private func withRecording(_ link: ForwarderStatus) -> ForwarderStatus {
+  private func withRecording(_ link: LinkStatus) -> LinkStatus {
     var status = link
     let recording = recorder.status
     status.waitingForOutbox = recording.waiting

@@ -12,9 +12,9 @@ import Testing
     render(model, view: view, width: width, height: height).lines
   }
 
-  func forwarding(_ health: ForwarderStatus.Health, backlog: Int = 120) -> DashboardModel {
+  func forwarding(_ health: LinkStatus.Health, backlog: Int = 120) -> DashboardModel {
     var model = sampleModel()
-    var status = ForwarderStatus()
+    var status = LinkStatus()
     status.health = health
     status.backlog = backlog
     status.sent = 900
@@ -169,10 +169,10 @@ import Testing
   }
 
   @Test func theLinkLineSaysWhatTheLinkIsDoing() {
-    let refused = ForwarderStatus.Health.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 2500)
+    let refused = LinkStatus.Health.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 2500)
     #expect(screen(forwarding(refused), width: 100)[3] ==
       " collector unreachable since 12:01:55 (connection refused), retry in 3 s  backlog 120               ")
-    let line = { (health: ForwarderStatus.Health) in self.screen(self.forwarding(health), width: 120)[3] }
+    let line = { (health: LinkStatus.Health) in self.screen(self.forwarding(health), width: 120)[3] }
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs + 1)).contains("retry in 1 s"))
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "connection refused", retryAtMs: sampleNowMs)).contains("), retrying now"), "never 0 s")
     #expect(line(.unreachable(sinceMs: sampleNowMs - 5000, reason: "x", retryAtMs: 0)).contains("retrying now"))

@@ -13,7 +13,7 @@ import Testing
     SilentPort().port
   }
 
-  static func health(of forwarder: Forwarder<ManualClock>, within seconds: Double) async -> (ForwarderStatus.Health, Double) {
+  static func health(of forwarder: Forwarder<ManualClock>, within seconds: Double) async -> (LinkStatus.Health, Double) {
     let started = Date()
     while Date().timeIntervalSince(started) < seconds {
       if case .unreachable = forwarder.status.health { break }
@@ -69,7 +69,7 @@ import Testing
     #expect(HTTPCollectorTransport.errnoReason(ECONNRESET) == "connection reset")
   }
 
-  func retryDelay(_ health: ForwarderStatus.Health) -> Int64 {
+  func retryDelay(_ health: LinkStatus.Health) -> Int64 {
     if case .unreachable(_, _, let retryAt) = health { return retryAt - 1_744_286_520_000 }
     return 0
   }

@@ -15,9 +15,9 @@ public struct DashboardModel: Sendable {
   /// Per-consumer bus counts; any `dropped` above zero is shown in the header.
   public var consumers: [BusSubscription.Stats]
   /// Forwarding health; nil when no collector is configured.
-  public var forwarding: ForwarderStatus?
+  public var forwarding: LinkStatus?
   /// MQTT publishing health; nil without `--mqtt`.
-  public var broker: ForwarderStatus?
+  public var broker: LinkStatus?
   /// Today, yesterday, this month and the projection; costs are nil without a tariff.
   public var energy: EnergyTotals = .empty
   /// Where clocks on screen are read: the tariff's zone, else the system's.
@@ -34,7 +34,7 @@ public struct DashboardModel: Sendable {
   public init(
     nowMs: Int64, uptime: Duration = .zero, paused: Bool = false, devices: [DeviceRow],
     tasks: [TaskRow] = [], csv: CSVLogStatus = CSVLogStatus(), published: Int = 0,
-    consumers: [BusSubscription.Stats] = [], forwarding: ForwarderStatus? = nil, broker: ForwarderStatus? = nil
+    consumers: [BusSubscription.Stats] = [], forwarding: LinkStatus? = nil, broker: LinkStatus? = nil
   ) {
     self.nowMs = nowMs
     self.uptime = uptime

@@ -5,10 +5,10 @@ import EnergyPipeline
 /// words, then its backlog, which no width cuts.
 public struct LinkLine {
   public var label: String
-  public var status: ForwarderStatus
+  public var status: LinkStatus
   public var nowMs: Int64
 
-  public init(label: String = "collector", status: ForwarderStatus, nowMs: Int64) {
+  public init(label: String = "collector", status: LinkStatus, nowMs: Int64) {
     self.label = label
     self.status = status
     self.nowMs = nowMs

@@ -40,7 +40,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
   }
 
   private struct State {
-    var status = ForwarderStatus()
+    var status = LinkStatus()
     var window: PublishWindow
     /// Counters as of `window.sentThrough`: the next reading's energy starts here.
     var meter: EnergyMeter
@@ -98,7 +98,7 @@ public final class MQTTPublisher<C: Clock>: Sendable where C.Duration == Duratio
       })
   }
 
-  public var status: ForwarderStatus {
+  public var status: LinkStatus {
     let spool = outbox.status(for: .mqtt)
     return state.withLock { state in
       var status = state.status

@@ -28,7 +28,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
   private let clock: C
   private let wallTime: WallTime<C>
   private let commLog: CommLog?
-  private let state: Mutex<(status: ForwarderStatus, rng: SplitMix, readError: String?)>
+  private let state: Mutex<(status: LinkStatus, rng: SplitMix, readError: String?)>
 
   public init(
     outbox: OutboxSpool, transport: any CollectorTransport, settings: Settings, wallTime: WallTime<C>,
@@ -40,10 +40,10 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     self.clock = wallTime.clock
     self.wallTime = wallTime
     self.commLog = commLog
-    self.state = Mutex((ForwarderStatus(), SplitMix(state: seed), nil))
+    self.state = Mutex((LinkStatus(), SplitMix(state: seed), nil))
   }
 
-  public var status: ForwarderStatus {
+  public var status: LinkStatus {
     let spool = outbox.status(for: .collector)
     return state.withLock { current in
       var status = current.status
@@ -260,7 +260,7 @@ public final class Forwarder<C: Clock>: Sendable where C.Duration == Duration {
     log(current.map { "outbox read error: \($0)" } ?? "outbox readable again")
   }
 
-  private func setHealth(_ health: ForwarderStatus.Health) {
+  private func setHealth(_ health: LinkStatus.Health) {
     state.withLock { $0.status.health = health }
   }
 

@@ -1,16 +1,18 @@
-/// Forwarding health for the header: connected / unreachable since / retrying / auth error,
-/// backlog, sent, outbox drops, and which network faults a user injected.
-public struct ForwarderStatus: Equatable, Sendable {
+/// One outbox link's health for the header, the same for the collector (HTTP) and the broker
+/// (MQTT): connected / unreachable since / retrying / auth error / config error, backlog, sent,
+/// outbox drops, and which network faults a user injected.
+public struct LinkStatus: Equatable, Sendable {
   public enum Health: Equatable, Sendable {
     /// Nothing sent yet.
     case starting
     case connected
-    /// No HTTP answer (refused, silent, reset, injected outage) since the first failed attempt at
+    /// No answer (refused, silent, reset, injected outage) since the first failed attempt at
     /// `sinceMs`; the next attempt is at `retryAtMs` (0 while it is being scheduled).
     case unreachable(sinceMs: Int64, reason: String, retryAtMs: Int64)
-    /// The collector answered but asked to retry (5xx, 429): the next attempt at `untilMs`.
+    /// The peer answered but asked to retry (HTTP 5xx, 429): the next attempt at `untilMs`.
     case retrying(untilMs: Int64, reason: String)
-    /// 401/403: sending stopped until the token is fixed and the monitor restarted.
+    /// Refused credentials (HTTP 401/403, MQTT CONNACK 4-5): sending stopped until they are
+    /// fixed and the monitor restarted.
     case authError(String)
     /// The collector (or a proxy before it) refused the request itself, not a reading: the
     /// readings stay in the outbox and sending is retried slowly until the setup is fixed.
