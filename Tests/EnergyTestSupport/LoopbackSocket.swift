@@ -1,10 +1,10 @@
 import Foundation
 
 /// A raw TCP connection to 127.0.0.1, for clients that misbehave on purpose (silent, slow).
-final class LoopbackSocket {
-  let fd: Int32
+public final class LoopbackSocket {
+  public let fd: Int32
 
-  init?(port: Int) {
+  public init?(port: Int) {
     fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     var address = sockaddr_in()
@@ -23,25 +23,25 @@ final class LoopbackSocket {
   deinit { Foundation.close(fd) }
 
   /// Sends never block from here on: `sendSome` sends what fits.
-  func makeNonBlocking() {
+  public func makeNonBlocking() {
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
   }
 
   /// Sends as many of `bytes` as the socket takes now; 0 when none (or it is closed).
-  func sendSome(_ bytes: ArraySlice<UInt8>) -> Int {
+  public func sendSome(_ bytes: ArraySlice<UInt8>) -> Int {
     max(0, bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) })
   }
 
   /// Sends bytes; false once the server has closed the connection.
   @discardableResult
-  func send(_ text: String) -> Bool {
+  public func send(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     return bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
   }
 
   /// Closes the sending side (the request ends here) and returns what the server answers within
   /// `seconds`, up to the point it closes the connection.
-  func finishAndReceive(within seconds: Double) -> String {
+  public func finishAndReceive(within seconds: Double) -> String {
     shutdown(fd, Int32(SHUT_WR))
     let deadline = Date().addingTimeInterval(seconds)
     var answer: [UInt8] = []
@@ -57,7 +57,7 @@ final class LoopbackSocket {
   }
 
   /// Whether the server closed the connection within `seconds` (reads and discards any answer).
-  func closedByServer(within seconds: Double) -> Bool {
+  public func closedByServer(within seconds: Double) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     var buffer = [UInt8](repeating: 0, count: 4096)
     while Date() < deadline {
