@@ -6,7 +6,7 @@ import Logging
 /// Builds the collector's routes on a store; the executable and the tests share it.
 public func buildCollectorRouter(
   store: any ReadingStore, access: AccessPolicy, tariff: Tariff? = nil, metrics: CollectorMetrics? = nil,
-  budget: BodyBudget = BodyBudget(limitBytes: 256 << 20, perTokenRequests: 16)
+  budget: BodyBudget = BodyBudget()
 ) -> Router<BasicRequestContext> {
   let router = Router()
   if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }

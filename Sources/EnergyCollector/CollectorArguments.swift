@@ -27,8 +27,8 @@ public struct CollectorArguments: Sendable {
   public var limits = IngestLimits()
   /// Bytes of request bodies read at once (`--max-inflight-mb`), and requests in flight per home
   /// token (`--max-requests-per-token`).
-  public var maxInflightMB = 256
-  public var maxRequestsPerToken = 16
+  public var maxInflightMB = BodyBudget.defaultLimitMB
+  public var maxRequestsPerToken = BodyBudget.defaultPerTokenRequests
   /// Also store readings from this broker's state topics.
   public var mqtt: MQTTIngest.Settings?
 

@@ -18,7 +18,7 @@ public struct IngestController<Context: RequestContext>: Sendable {
 
   public init(
     store: any ReadingStore, access: AccessPolicy = AccessPolicy(token: nil), metrics: CollectorMetrics? = nil,
-    budget: BodyBudget = BodyBudget(limitBytes: 256 << 20, perTokenRequests: 16),
+    budget: BodyBudget = BodyBudget(),
     now: @escaping @Sendable () -> Int64 = currentEpochMs
   ) {
     self.store = store

@@ -70,16 +70,16 @@ struct EnergymonCollector: AsyncParsableCommand {
   var mqttClientID = "energymon-collector"
 
   @Option(name: .customLong("max-devices-per-source"), help: ArgumentHelp("Devices one source (home) may have; a request that would make more is refused whole with 429 (0: no limit). e.g. --max-devices-per-source 5000", valueName: "n"))
-  var maxDevicesPerSource = 1000
+  var maxDevicesPerSource = IngestLimits().maxDevicesPerSource
 
   @Option(name: .customLong("max-new-devices-per-minute"), help: ArgumentHelp("New devices one source may add a minute; beyond, 429 with Retry-After (0: no limit). e.g. --max-new-devices-per-minute 500", valueName: "n"))
-  var maxNewDevicesPerMinute = 100
+  var maxNewDevicesPerMinute = IngestLimits().maxNewDevicesPerMinute
 
   @Option(name: .customLong("max-inflight-mb"), help: ArgumentHelp("MiB of request bodies read at once (each counted at its Content-Length, or 4 MiB); beyond, 503 with Retry-After: 1 before the body is read, 16-65536. e.g. --max-inflight-mb 1024", valueName: "mib"))
-  var maxInflightMB = 256
+  var maxInflightMB = BodyBudget.defaultLimitMB
 
   @Option(name: .customLong("max-requests-per-token"), help: ArgumentHelp("With --tokens: requests one home's token may have in flight; beyond, 429 with Retry-After: 1 (0: no limit). e.g. --max-requests-per-token 32", valueName: "n"))
-  var maxRequestsPerToken = 16
+  var maxRequestsPerToken = BodyBudget.defaultPerTokenRequests
 
   func validate() throws {
     for (name, value) in [

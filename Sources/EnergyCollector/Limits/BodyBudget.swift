@@ -14,8 +14,12 @@ public final class BodyBudget: Sendable {
   public let perTokenRequests: Int
   private let state = Mutex(State())
 
+  /// The defaults of `--max-inflight-mb` and `--max-requests-per-token`.
+  public static let defaultLimitMB = 256
+  public static let defaultPerTokenRequests = 16
+
   /// `perTokenRequests` 0: no limit per token.
-  public init(limitBytes: Int, perTokenRequests: Int) {
+  public init(limitBytes: Int = defaultLimitMB << 20, perTokenRequests: Int = defaultPerTokenRequests) {
     self.limitBytes = limitBytes
     self.perTokenRequests = perTokenRequests
   }
