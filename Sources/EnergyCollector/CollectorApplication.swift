@@ -2,6 +2,7 @@ import EnergyCore
 import Hummingbird
 import HummingbirdCore
 import Logging
+import ServiceLifecycle
 
 /// Builds the collector's routes on a store; the executable and the tests share it.
 public func buildCollectorRouter(
@@ -90,16 +91,18 @@ public func runCollector(
     throw CollectorStartError(description: "cannot open database \(arguments.databasePath): \(error)")
   }
   let ingest = arguments.mqtt.map { MQTTIngest(settings: $0, store: store, sources: arguments.tokens?.sources, announce: announce) }
-  let database = postgres
-  try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await app.runService() }
-    if let ingest { group.addTask { await ingest.run() } }
-    if let database { group.addTask { await database.run() } }
-    // The server ends on SIGINT/SIGTERM (or fails to start); the subscriber and the database
-    // pool go with it.
-    try await group.next()
-    group.cancelAll()
-  }
+  // One service group: SIGINT or SIGTERM shuts its services down in reverse order (the MQTT
+  // subscriber, then the HTTP server with its requests in flight, then the database pool), and
+  // any of them ending or failing (the port taken) ends the others.
+  var services: [any Service] = []
+  if let postgres { services.append(postgres) }
+  services.append(app)
+  if let ingest { services.append(ingest) }
+  let group = ServiceGroup(
+    configuration: ServiceGroupConfiguration(
+      services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+  try await group.run()
   let readings = (try? await store.readingCount()) ?? 0
   announce(CollectorBanner.stopped(arguments, readings: readings))
 }

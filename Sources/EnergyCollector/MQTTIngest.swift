@@ -1,6 +1,7 @@
 import EnergyCore
 import Foundation
 import MQTT
+import ServiceLifecycle
 import Synchronization
 
 /// Stores readings published on an MQTT broker: subscribes (QoS 1, persistent session) to state
@@ -8,7 +9,7 @@ import Synchronization
 /// idempotency as `POST /energy`, and acknowledges it only once stored, so a crash or a full
 /// disk costs a redelivery, never a reading. A message that cannot be read is counted, reported
 /// at most once a minute, and acknowledged (it would never get better).
-public final class MQTTIngest: Sendable {
+public final class MQTTIngest: Service, Sendable {
   public struct Settings: Sendable {
     public var broker: BrokerAddress
     public var filter: String
@@ -56,8 +57,13 @@ public final class MQTTIngest: Sendable {
 
   public var status: Status { state.withLock { $0.status } }
 
-  /// Connects, and reconnects with capped backoff and jitter, until the task is cancelled.
+  /// Connects, and reconnects with capped backoff and jitter, until the task is cancelled or
+  /// its service group shuts down.
   public func run() async {
+    await cancelWhenGracefulShutdown { await self.reconnecting() }
+  }
+
+  private func reconnecting() async {
     var failures = 0
     var jitter = SplitMix(state: UInt64(truncatingIfNeeded: now()))
     while !Task.isCancelled {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import ServiceLifecycle
 import Synchronization
 
 /// The collector's readings in PostgreSQL, which several collectors may share. Writes are
@@ -10,7 +11,7 @@ import Synchronization
 /// that locks its devices' rows, so collectors writing the same device take turns and its
 /// statistics and energy stay exact. Nothing is cached for longer than 500 ms, so any collector
 /// shows another's commit within a second.
-public final class PostgresReadingStore: ReadingStore {
+public final class PostgresReadingStore: ReadingStore, Service {
   /// How long one database operation may take before the request gets 503.
   static let deadline: Duration = .seconds(5)
 
@@ -64,8 +65,13 @@ public final class PostgresReadingStore: ReadingStore {
   }
 
   /// The connection pool, the schema (retried until the database answers), the writers and the
-  /// daily partition upkeep, until cancelled.
+  /// daily partition upkeep, until cancelled or its service group shuts down (after the HTTP
+  /// server, which is shut down before it).
   public func run() async {
+    await cancelWhenGracefulShutdown { await self.serve() }
+  }
+
+  private func serve() async {
     await withTaskGroup(of: Void.self) { group in
       group.addTask { await self.client.run() }
       group.addTask { await self.prepare() }
