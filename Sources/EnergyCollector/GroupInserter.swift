@@ -8,7 +8,7 @@ import GRDB
 enum GroupInserter {
   /// Each request's result: stored, or refused whole by a device limit (the others go on).
   static func insert(
-    _ batches: [IngestBatch], limits: IngestLimits = .unlimited, nowMs: Int64 = 0, in db: Database
+    _ batches: [IngestBatch], limits: IngestLimits, nowMs: Int64, in db: Database
   ) throws -> [Result<IngestResult, any Error>] {
     var keys = KeyTable()
     var refused: [Int: IngestRefusal] = [:]

@@ -65,7 +65,6 @@ import Testing
       // Readings of devices it has are still taken, and another home has its own limit.
       #expect(try await post(client, batch("home-1", ["D0", "D1"], atMs: Self.noon + 2000, firstSeq: 20)).status == 200)
       #expect(try await post(client, batch("home-2", ids("D", 0..<5))).status == 200)
-      try await Task.sleep(for: .milliseconds(600))
       let devices = try await store.aggregates()
       #expect(devices.filter { $0.source == "home-1" }.count == 5)
       #expect(devices.filter { $0.source == "home-2" }.count == 5)
