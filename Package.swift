@@ -30,7 +30,9 @@ let package = Package(
     // Appliance load models, periodic device tasks, scheduler statistics and fault injection.
     .target(name: "EnergySimulation", dependencies: ["EnergyCore"]),
     // Ingestion bus and its consumers: statistics, CSV log, exports, communication log.
-    .target(name: "EnergyPipeline", dependencies: ["EnergyCore"]),
+    .target(
+      name: "EnergyPipeline",
+      dependencies: ["EnergyCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     // MQTT 3.1.1: codec, packet ids and the connection; nothing of energymon inside.
     .target(
       name: "MQTT",
@@ -50,6 +52,8 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // The only code that talks to ncurses.
     .systemLibrary(
@@ -69,6 +73,7 @@ let package = Package(
       dependencies: [
         "EnergyMonitor", "CursesTerminal", "EnergyCommandLine", "EnergyCore", "EnergyPipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
     // The remote collector: HTTP ingest with validation, SQLite storage with running aggregates.
     .target(

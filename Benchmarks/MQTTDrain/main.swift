@@ -31,7 +31,7 @@ for index in 0..<count {
 }
 try outbox.append(batch)
 let catalog = DeviceCatalog(devices: devices.map { DeviceSpec(id: $0, name: $0.rawValue, kind: .refrigerator, ratedWatts: 200) })
-var settings = MQTTPublisher<ContinuousClock>.Settings(
+var settings = MQTTSink<ContinuousClock>.Settings(
   broker: BrokerAddress(host: "127.0.0.1", port: port), topics: MQTTTopics(prefix: "energymon", source: "bench"),
   clientID: "energymon-bench")
 settings.inflight = inflight
@@ -44,7 +44,7 @@ while publisher.status.sent < count {
   try await Task.sleep(for: .milliseconds(5))
 }
 let elapsed = started.duration(to: .now)
-await publisher.stop(within: .zero)
+publisher.beginDrain(within: .zero)
 await running.value
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 print(String(format: "energymon: %d readings at QoS 1, in-flight %d, in %.2f s: %.0f readings/s", count, inflight, seconds, Double(count) / seconds))

@@ -67,13 +67,13 @@ public struct DashboardLoop<C: Clock> where C.Duration == Duration {
     return view
   }
 
-  /// After quit, until the runtime has finished: the screen says what it waits for
-  /// (`quitting: sending 18 readings… (2 s)`) instead of freezing. Keys are ignored.
-  public func showShutdown<T: TerminalBackend>(terminal: inout T, view: DashboardViewState) async {
+  /// After quit, until `done` opens (the rest of the monitor has stopped): the screen says what
+  /// it waits for (`quitting: sending 18 readings… (2 s)`) instead of freezing. Keys are ignored.
+  public func showShutdown<T: TerminalBackend>(terminal: inout T, view: DashboardViewState, until done: Latch) async {
     var view = view
     view.faultMenuCursor = nil
     view.showHelp = false
-    while !runtime.isFinished {
+    while !done.isOpen {
       _ = terminal.readKey()
       view.message = runtime.quitMessage ?? "quitting…"
       let size = terminal.size

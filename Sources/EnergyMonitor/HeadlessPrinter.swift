@@ -1,9 +1,10 @@
 import EnergyCore
 import EnergyPipeline
+import ServiceLifecycle
 
 /// Output without a terminal: every reading as a CSV line on stdout, and every `summaryInterval`
 /// a per-device table on stderr. The writers are injected so tests read exactly what a pipe gets.
-public struct HeadlessPrinter<C: Clock>: Sendable where C.Duration == Duration {
+public struct HeadlessPrinter<C: Clock>: Service where C.Duration == Duration {
   public let runtime: MonitorRuntime<C>
   public let subscription: BusSubscription
   public let writeOut: @Sendable (String) -> Void
@@ -21,16 +22,18 @@ public struct HeadlessPrinter<C: Clock>: Sendable where C.Duration == Duration {
     self.writeErr = writeErr
   }
 
-  /// Prints until cancelled, then prints what is left and a last summary.
+  /// Prints until cancelled or a graceful shutdown, then prints what is left.
   public func run() async {
     let clock = runtime.clock
-    var nextSummary = clock.now.advanced(by: summaryInterval)
-    while !Task.isCancelled {
-      do { try await clock.sleep(for: drainInterval) } catch { break }
-      printReadings()
-      if clock.now >= nextSummary {
-        nextSummary = nextSummary.advanced(by: summaryInterval)
-        writeErr(summary())
+    try? await cancelWhenGracefulShutdown {
+      var nextSummary = clock.now.advanced(by: summaryInterval)
+      while !Task.isCancelled {
+        try await clock.sleep(for: drainInterval)
+        printReadings()
+        if clock.now >= nextSummary {
+          nextSummary = nextSummary.advanced(by: summaryInterval)
+          writeErr(summary())
+        }
       }
     }
     printReadings()

@@ -3,10 +3,15 @@ import EnergyDashboard
 import EnergyPipeline
 import EnergySimulation
 import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 
-/// The running monitor: device tasks publish onto the bus; the statistics and the CSV log consume
-/// it on their own schedules. Owns every loop it starts; `run()` returns after a final flush.
+/// The running monitor: device tasks publish onto the bus; the statistics, the CSV log and the
+/// outbox links consume it on their own schedules. It owns its parts and their state; `services`
+/// are its long-running loops for one ServiceGroup, `finish()` the last word after they stopped.
+/// The parts are made by `MonitorAssembly`, the screen's model by `SnapshotBuilder`, keys are
+/// carried out by `MonitorCommands`.
 public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Duration {
   public let configuration: MonitorConfiguration
   public let clock: C
@@ -17,7 +22,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   public let commLog: CommLog
   private let statsQueue: BusSubscription
   /// Bus → outbox → CSV log, one ordered step per batch.
-  private let recorder: RecordingPath
+  let recorder: RecordingPath
   /// Statistics, the energy ledger and the alert engine, fed from the stats queue.
   private let live: Mutex<LiveFigures>
   /// POSTs alerts to `--alert-webhook`; nil without one.
@@ -26,6 +31,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   private let resumedAtMs: Atomic<Int64>
   /// What quitting is doing, for the screen: it says so instead of pausing silently.
   private let shutdown = Mutex(ShutdownPhase.running)
+  /// The sensor log's state after the last flush of a shutdown.
+  private let finalStatus = Mutex<CSVLogStatus?>(nil)
   /// Sends readings to the collector through the durable outbox; nil when not forwarding.
   public let forwarder: Forwarder<C>?
   /// Publishes readings to the MQTT broker from the same outbox; nil without `--mqtt`.
@@ -41,7 +48,8 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   public static var statsInterval: Duration { .seconds(1) }
 
   /// `outbox` is needed for forwarding (with `transport`) and for publishing; `source` is this
-  /// installation's id in batches and topics.
+  /// installation's id in batches and topics. `wallTime` and `commLog` are the process's one
+  /// wall clock and one comm log, when the launcher made them first.
   public init(
     configuration: MonitorConfiguration, clock: C, startEpochMs: Int64 = currentEpochMs(),
     outbox: OutboxSpool? = nil, transport: (any CollectorTransport)? = nil, source: String = "energymon",
@@ -49,161 +57,121 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   ) {
     self.configuration = configuration
     self.clock = clock
-    // The process's one wall clock and one comm log, when the launcher made them first.
     let wallTime = wallTime ?? WallTime(clock: clock, startEpochMs: startEpochMs)
-    let startEpochMs = wallTime.startEpochMs
+    let commLog = commLog ?? CommLog(path: configuration.commLogPath)
     self.wallTime = wallTime
-    self.scheduler = DeviceScheduler(catalog: configuration.catalog, seed: configuration.seed)
-    self.commLog = commLog ?? CommLog(path: configuration.commLogPath)
-    self.csvSink = CSVLogSink(path: configuration.sensorLogPath, commLog: commLog)
-    self.statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
-    let csvQueue = bus.subscribe(name: "csv", capacity: 1_000_000)
-    let commLog = self.commLog
-    let (ledger, statistics) = Self.restored(configuration, nowMs: startEpochMs, commLog: commLog)
-    self.live = Mutex(
-      LiveFigures(statistics: statistics, ledger: ledger, alerts: AlertEngine(rules: configuration.alertRules)))
-    self.resumedAtMs = Atomic(startEpochMs)
-    if let outbox, let transport, let settings = configuration.forwarding {
-      var forwarderSettings = Forwarder<C>.Settings(source: source)
-      forwarderSettings.batchSize = settings.batchSize
-      forwarderSettings.flushInterval = settings.flushInterval
-      forwarder = Forwarder(
-        outbox: outbox, transport: transport, settings: forwarderSettings,
-        wallTime: wallTime, commLog: commLog, seed: configuration.seed)
-    } else {
-      forwarder = nil
-    }
-    if let outbox, let settings = configuration.publishing {
-      var publisherSettings = MQTTPublisher<C>.Settings(
-        broker: settings.broker, topics: MQTTTopics(prefix: settings.prefix, source: source),
-        clientID: settings.clientID ?? source)
-      publisherSettings.qos = settings.qos
-      publisherSettings.inflight = settings.inflight
-      publisherSettings.plain = settings.plain
-      publisherSettings.caFile = settings.caFile
-      publisher = MQTTPublisher(
-        outbox: outbox, catalog: configuration.catalog, settings: publisherSettings, wallTime: wallTime,
-        commLog: commLog, discoveryListPath: configuration.discoveryListPath, seed: configuration.seed)
-    } else {
-      publisher = nil
-    }
-    alertWebhook = configuration.alertWebhook.map {
-      AlertWebhook(transport: HTTPCollectorTransport(url: $0), clock: clock, commLog: commLog, nowMs: { wallTime.nowMs })
-    }
+    self.commLog = commLog
+    scheduler = DeviceScheduler(catalog: configuration.catalog, seed: configuration.seed)
+    csvSink = CSVLogSink(path: configuration.sensorLogPath, commLog: commLog)
+    statsQueue = bus.subscribe(name: "stats", capacity: 200_000)
+    let (ledger, statistics) = MonitorAssembly.restored(configuration, nowMs: wallTime.startEpochMs, commLog: commLog)
+    live = Mutex(LiveFigures(statistics: statistics, ledger: ledger, alerts: AlertEngine(rules: configuration.alertRules)))
+    resumedAtMs = Atomic(wallTime.startEpochMs)
+    forwarder = MonitorAssembly.forwarder(
+      configuration, outbox: outbox, transport: transport, source: source, wallTime: wallTime, commLog: commLog)
+    publisher = MonitorAssembly.publisher(configuration, outbox: outbox, source: source, wallTime: wallTime, commLog: commLog)
+    alertWebhook = MonitorAssembly.alertWebhook(configuration, wallTime: wallTime, commLog: commLog)
     recorder = RecordingPath(
-      queue: csvQueue, outbox: configuration.usesOutbox ? outbox : nil, csv: csvSink, commLog: commLog,
-      wallTime: { wallTime.nowMs })
-    if let broker = configuration.deviceBroker, !configuration.catalog.mqttDevices.isEmpty {
-      var settings = MQTTDeviceListener<C>.Settings(
-        broker: broker, clientID: (configuration.publishing?.clientID ?? source) + "-devices")
-      settings.caFile = configuration.publishing?.caFile
-      let bus = self.bus
-      let control = scheduler.control
-      deviceListener = MQTTDeviceListener(
-        devices: configuration.catalog.mqttDevices, settings: settings, wallTime: wallTime, commLog: commLog,
-        accept: { !control.isPaused }, publish: { bus.publish($0) })
-    } else {
-      deviceListener = nil
-    }
+      queue: bus.subscribe(name: "csv", capacity: 1_000_000), outbox: configuration.usesOutbox ? outbox : nil, csv: csvSink,
+      commLog: commLog, wallTime: { wallTime.nowMs })
+    deviceListener = MonitorAssembly.deviceListener(
+      configuration, source: source, bus: bus, control: scheduler.control, wallTime: wallTime, commLog: commLog)
   }
 
   /// How many loops of this runtime sleep on its clock while it runs (device tasks, CSV flush,
-  /// statistics, forwarder): what a virtual-time test waits for before it advances the clock.
+  /// statistics, links): what a virtual-time test waits for before it advances the clock.
   public var clockLoops: Int {
     scheduler.tasks.count + 2 + (forwarder == nil ? 0 : 1) + (publisher == nil ? 0 : 1)
       + (deviceListener == nil ? 0 : 1) + (alertWebhook == nil ? 0 : 1)
   }
 
-  /// Today's, yesterday's and this month's energy from the sensor log, so a restart does not
-  /// start the day at zero; and the last 24 hours for the charts of the detail view.
-  static func restored(
-    _ configuration: MonitorConfiguration, nowMs: Int64, commLog: CommLog
-  ) -> (EnergyLedger, StatsAggregator) {
-    var ledger = EnergyLedger(tariff: configuration.tariff, calendar: configuration.calendar)
-    var statistics = StatsAggregator(catalog: configuration.catalog)
-    let chartsFromMs = nowMs - 86_400_000
-    let calendar = ledger.calendar
-    let firstDay = EnergyLedger.firstDayKept(today: calendar.day(containing: nowMs))
-    // From one gap before the first day, so the step into it is counted.
-    let fromMs = calendar.start(of: firstDay) - EnergyIntegrator.maxGapMs
-    let started = ContinuousClock.now
-    do {
-      let outcome = try SensorLogReplay.replay(path: configuration.sensorLogPath, fromMs: fromMs) { reading in
-        ledger.add(reading)
-        if reading.timestampMs >= chartsFromMs { statistics.addHistory(reading) }
-      }
-      if outcome.rows > 0 {
-        let elapsed = started.duration(to: .now).milliseconds
-        commLog.append(
-          "energy: today's and this month's totals and the last 24 h of charts rebuilt from \(outcome.rows) readings of the sensor log in \(elapsed) ms",
-          atMs: nowMs)
-      }
-    } catch {
-      commLog.append("energy: cannot read the sensor log back (\(CSVLogSink.reason(error))); totals start at zero", atMs: nowMs)
-    }
-    return (ledger, statistics)
-  }
-
-  /// A further consumer of every reading (headless printer, forwarder).
+  /// A further consumer of every reading (headless printer).
   public func subscribe(name: String, capacity: Int = 200_000) -> BusSubscription {
     bus.subscribe(name: name, capacity: capacity)
   }
 
-  /// Runs the device tasks and the consumers until cancelled, then writes what is left; returns
-  /// the sensor log's final state (readings still not written are in `pending`).
+  /// The monitor's long-running parts, in the order a ServiceGroup holds them. A graceful
+  /// shutdown goes from the last to the first: the devices stop, the listener for real devices,
+  /// the statistics catch up, the CSV log takes its last flush (into the outbox too), and only
+  /// then do the links drain, together, for at most `quitDrainLimit`.
+  public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
+    var links: [any Service] = []
+    if let forwarder { links.append(forwarder) }
+    if let publisher { links.append(publisher) }
+    if let alertWebhook { links.append(alertWebhook) }
+    var services: [any Service] = []
+    if !links.isEmpty { services.append(ConcurrentServices("outbox links", links)) }
+    services.append(PeriodicWork(every: Self.flushInterval, on: clock, work: { self.flushLog() }, last: { self.lastFlush() }))
+    services.append(PeriodicWork(every: Self.statsInterval, on: clock, work: { self.updateStatistics() }, last: {}))
+    if let deviceListener { services.append(LongRunning("real devices") { await deviceListener.run() }) }
+    services.append(
+      LongRunning("device tasks") {
+        self.commLog.append(
+          "session start: \(self.configuration.catalog.devices.count) devices, seed \(self.configuration.seed)",
+          atMs: self.wallTime.nowMs)
+        await self.scheduler.run(clock: self.clock, wallTime: self.wallTime) { self.bus.publish($0) }
+      })
+    return services.map { .init(service: $0) }
+  }
+
+  /// Runs `services` in a group of their own until the task is cancelled, then shuts them down
+  /// gracefully (the same steps as `q`) and returns `finish()`: for tests and embedding.
   @discardableResult
   public func run() async -> CSVLogStatus {
-    commLog.append(
-      "session start: \(configuration.catalog.devices.count) devices, seed \(configuration.seed)",
-      atMs: wallTime.nowMs)
-    // The publisher keeps its connection through quitting, to send what the final flush adds and
-    // then say `offline`: it runs outside the group that quitting cancels, and is awaited below.
-    let publishing = publisher.map { publisher in Task { await publisher.run() } }
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask {
-        await self.scheduler.run(clock: self.clock, wallTime: self.wallTime) { self.bus.publish($0) }
-      }
-      group.addTask { await self.every(Self.flushInterval) { self.flushLog() } }
-      group.addTask { await self.every(Self.statsInterval) { self.updateStatistics() } }
-      if let forwarder { group.addTask { await forwarder.run() } }
-      if let deviceListener { group.addTask { await deviceListener.run() } }
-      if let alertWebhook { group.addTask { await alertWebhook.run() } }
+    let quit = QuitSwitch()
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(services: services + [quit.configuration], logger: Self.silentLogger))
+    // Cancelling the caller must not cancel the services (they would skip their last flush and
+    // drain): the group runs in a task of its own, awaited here, and cancellation asks it to quit.
+    let running = Task { try? await group.run() }
+    await withTaskCancellationHandler {
+      await running.value
+    } onCancel: {
+      quit.quit()
     }
+    return finish()
+  }
+
+  /// ServiceGroup's own lines would land in the middle of the screen: the comm log says it all.
+  public static var silentLogger: Logger { Logger(label: "energymon", factory: { _ in SwiftLogNoOpLogHandler() }) }
+
+  /// After the services stopped: what is left where, the session's last line, the file closed.
+  /// Returns the sensor log's final state (readings still not written are in `pending`).
+  @discardableResult
+  public func finish() -> CSVLogStatus {
+    let status = finalStatus.withLock { $0 } ?? lastFlush()
+    if let forwarder {
+      commLog.append("forward: \(forwarder.status.backlog) readings left in the outbox for the next run", atMs: wallTime.nowMs)
+    }
+    if let publisher {
+      commLog.append("mqtt: \(publisher.status.backlog) readings left for the broker next run", atMs: wallTime.nowMs)
+    }
+    commLog.append("session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
+    csvSink.closeFile()
+    shutdown.withLock { $0 = .finished }
+    return status
+  }
+
+  /// The CSV flush's last run, once the devices stopped: everything they produced is logged and
+  /// in the outbox before the links drain it.
+  @discardableResult
+  private func lastFlush() -> CSVLogStatus {
     shutdown.withLock { $0 = .writingLog }
-    defer { shutdown.withLock { $0 = .finished } }
     updateStatistics()
     var status = flushLog()
     // Readings the outbox never took were not logged either: they count as not written.
     let recording = recorder.status
     status.pending += recording.waiting
     if status.error == nil, let error = recording.error { status.error = "outbox: \(error)" }
+    finalStatus.withLock { $0 = status }
     if forwarder != nil || publisher != nil || (alertWebhook?.status.pending ?? 0) > 0 {
       let deadlineMs = wallTime.nowMs + Self.quitDrainLimit.milliseconds
       shutdown.withLock { $0 = .sending(untilMs: deadlineMs) }
-      // Quitting is cancellation; the drains get a task of their own, awaited here, so they can still run.
-      await Task {
-        await withTaskGroup(of: Void.self) { group in
-          if let forwarder = self.forwarder { group.addTask { await forwarder.drain(for: Self.quitDrainLimit) } }
-          if let publisher = self.publisher { group.addTask { await publisher.stop(within: Self.quitDrainLimit) } }
-          if let webhook = self.alertWebhook { group.addTask { await webhook.drain(for: Self.quitDrainLimit) } }
-        }
-      }.value
-      if let forwarder {
-        let left = forwarder.status.backlog
-        commLog.append("forward: \(left) readings left in the outbox for the next run", atMs: wallTime.nowMs)
-      }
     }
-    if let publishing {
-      await publishing.value
-      commLog.append("mqtt: \(publisher?.status.backlog ?? 0) readings left for the broker next run", atMs: wallTime.nowMs)
-    }
-    commLog.append(
-      "session end: \(status.written) readings logged, \(status.pending) not written", atMs: wallTime.nowMs)
-    csvSink.closeFile()
     return status
   }
 
-  /// True once `run()` has returned everything to disk.
+  /// True once `finish()` has returned everything to disk.
   public var isFinished: Bool { shutdown.withLock { $0 == .finished } }
 
   /// While quitting: `quitting: sending 18 readings… (2 s)` (short enough for 40 columns); nil
@@ -220,13 +188,6 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     }
   }
 
-  private func every(_ interval: Duration, _ work: () -> Void) async {
-    while !Task.isCancelled {
-      do { try await clock.sleep(for: interval) } catch { return }
-      work()
-    }
-  }
-
   /// Moves queued readings into the outbox and the CSV sink, in order, and writes the log.
   @discardableResult
   public func flushLog() -> CSVLogStatus {
@@ -238,7 +199,7 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
   public func updateStatistics() {
     let nowMs = wallTime.nowMs
     let paused = scheduler.control.isPaused
-    let quietSince = resumedAtMs.load(ordering: .relaxed)
+    let quietSince = quietSinceMs
     let devices = configuration.catalog.devices.map(\.id)
     let events = live.withLock { live in
       live.add(statsQueue.drain()) + live.tick(nowMs: nowMs, devices: devices, quietSinceMs: quietSince, paused: paused)
@@ -251,6 +212,19 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     guard !events.isEmpty else { return }
     for event in events { commLog.append("alert: \(event.message)", atMs: event.atMs) }
     alertWebhook?.enqueue(events)
+  }
+
+  /// Reads the live figures under their lock.
+  func withFigures<T>(_ body: (LiveFigures) -> T) -> T {
+    live.withLock { body($0) }
+  }
+
+  /// Wall time of the latest start or resume.
+  var quietSinceMs: Int64 { resumedAtMs.load(ordering: .relaxed) }
+
+  /// The devices resumed: silence before now is the pause's, not theirs.
+  func resumed() {
+    resumedAtMs.store(wallTime.nowMs, ordering: .relaxed)
   }
 
   public var statistics: StatsAggregator {
@@ -277,76 +251,9 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
     return live.withLock { $0.alerts.active }
   }
 
-  /// The screen's view of everything, taken without waiting on the device tasks; `detail` adds
-  /// that device's longer history for the detail view.
+  /// The screen's view of everything; `detail` adds that device's longer history.
   public func snapshot(detail: DeviceID? = nil) -> DashboardModel {
-    updateStatistics()
-    let nowMs = wallTime.nowMs
-    let calendar = configuration.calendar
-    let today = calendar.day(containing: nowMs)
-    // The calendar's work (time-zone lookups) outside the lock the bus consumers wait on.
-    let dayStart = calendar.start(of: today)
-    let hours = calendar.hours(in: today)
-    let yesterdayHours = calendar.hours(in: today.previous)
-    let (stats, totals, todays, todayHours, yesterday, active, recent) = live.withLock { live in
-      let ledger = live.ledger
-      let todays = Dictionary(uniqueKeysWithValues: configuration.catalog.devices.map { ($0.id, ledger.day(today, device: $0.id)) })
-      return (
-        live.statistics, ledger.totals(nowMs: nowMs), todays, ledger.day(today).hours, ledger.day(today.previous).hours,
-        live.alerts.active, live.alerts.recent
-      )
-    }
-    let hourly = HourlyEnergy(
-      today: Array(todayHours.prefix(hours)), yesterday: Array(yesterday.prefix(yesterdayHours)),
-      currentHour: Int((nowMs - dayStart) / 3_600_000),
-      labels: (0..<hours).map { calendar.timeOfDay(dayStart + Int64($0) * 3_600_000).prefix(2).description })
-    let paused = scheduler.control.isPaused
-    let quietSince = resumedAtMs.load(ordering: .relaxed)
-    let devices = configuration.catalog.devices.map { spec -> DeviceRow in
-      let task = scheduler.task(for: spec.id)
-      let device = stats.statistics(for: spec.id)
-      let faults = task?.faults.active ?? []
-      let window = device?.window.summary(nowMs: nowMs)
-      let lastHeard = max(device?.latest?.timestampMs ?? quietSince, quietSince)
-      let silentFor = nowMs - lastHeard
-      let status: DeviceStatus
-      if !paused, silentFor > spec.silenceLimitMs {
-        status = .offline(faults)
-      } else if !faults.isEmpty {
-        status = .fault(faults)
-      } else {
-        status = device?.latest == nil ? .waiting : .ok
-      }
-      var row = DeviceRow(
-        id: spec.id, name: spec.name, status: status, current: device?.latest?.power,
-        sinceStart: device?.sinceStart ?? RunningStats(),
-        sinceStartKWh: device?.energy.kilowattHours ?? 0,
-        lastMinute: window?.stats ?? RunningStats(), lastMinuteKWh: window?.kilowattHours ?? 0,
-        history: device?.history ?? PowerHistory(gapLimitMs: spec.silenceLimitMs))
-      row.isReal = !spec.isSimulated
-      row.unreadable = deviceListener?.unreadable(spec.id) ?? 0
-      row.unreadableProblem = deviceListener?.problem(spec.id)
-      row.todayKWh = todays[spec.id]?.kilowattHours ?? 0
-      row.todayCost = configuration.tariff == nil ? nil : todays[spec.id]?.cost ?? 0
-      return row
-    }
-    let tasks = scheduler.tasks.map {
-      TaskRow(id: $0.spec.id, priority: $0.spec.priority, period: $0.spec.periodDuration, stats: $0.stats)
-    }
-    var model = DashboardModel(
-      nowMs: nowMs, uptime: wallTime.uptime, paused: paused, devices: devices, tasks: tasks,
-      csv: csvSink.status, published: bus.publishedCount, consumers: bus.consumerStats,
-      forwarding: forwardingStatus, broker: brokerStatus)
-    model.energy = totals
-    model.calendar = calendar
-    model.hourly = hourly
-    model.activeAlerts = active
-    model.recentAlerts = recent
-    model.alertRules = configuration.alertRules.count
-    if let detail, let device = stats.statistics(for: detail) {
-      model.detail = DeviceDetail(id: detail, trend: device.trend, lastMinute: device.window.summary(nowMs: nowMs).stats)
-    }
-    return model
+    SnapshotBuilder(runtime: self).model(detail: detail)
   }
 
   /// The forwarder's status with what waits to enter the outbox.
@@ -371,73 +278,12 @@ public final class MonitorRuntime<C: Clock>: Sendable where C.Duration == Durati
 
   /// Carries out a key's command; returns the line to show the user.
   public func perform(_ command: DashboardCommand) -> String? {
-    switch command {
-    case .quit:
-      return nil
-    case .togglePause:
-      let paused = scheduler.control.togglePause()
-      if !paused { resumedAtMs.store(wallTime.nowMs, ordering: .relaxed) }
-      return paused ? "paused: nothing is produced or logged (p resumes)" : "resumed"
-    case .inject(let fault, let id):
-      scheduler.task(for: id)?.faults.inject(fault)
-      return "injected \(fault.rawValue) into \(id)"
-    case .clearFaults(let id):
-      scheduler.task(for: id)?.faults.clearAll()
-      return "cleared faults on \(id)"
-    case .toggleCollectorOutage:
-      guard let forwarder else { return "no collector configured (--collector URL)" }
-      return logFault(
-        forwarder.toggleOutage()
-          ? "collector outage injected: readings wait in the outbox" : "collector outage cleared: sending again")
-    case .toggleSlowNetwork:
-      guard let forwarder else { return "no collector configured (--collector URL)" }
-      return logFault(forwarder.toggleSlowNetwork() ? "slow network injected: +2 s per request" : "slow network cleared")
-    case .toggleBrokerOutage:
-      guard let publisher else { return "no broker configured (--mqtt URL)" }
-      return logFault(
-        publisher.toggleOutage()
-          ? "broker outage injected: readings wait in the outbox" : "broker outage cleared: publishing again")
-    case .export:
-      do throws(CSVExportError) {
-        let result = try exportSession()
-        // Two lines: the path gets one of its own, relative to the data folder, so it shows whole.
-        let summary = PathText.lastComponent(of: result.summaryPath)
-        return "exported \(result.rows) readings (summary: \(summary)) to\n\(relativeToDataDirectory(result.readingsPath))"
-      } catch {
-        return "export failed: \(error.message)"
-      }
-    }
-  }
-
-  /// A network fault toggled from the menu goes into comm_log.txt too, so its effect can be timed.
-  private func logFault(_ message: String) -> String {
-    commLog.append("fault: \(message)", atMs: wallTime.nowMs)
-    return message
-  }
-
-  /// `exports/energy-….csv` for a path inside the data folder; other paths unchanged.
-  func relativeToDataDirectory(_ path: String) -> String {
-    var folder = configuration.dataDirectory
-    while folder.hasSuffix("/") && folder.count > 1 { folder.removeLast() }
-    return path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
+    MonitorCommands(runtime: self).perform(command)
   }
 
   /// Writes this session's readings and their summary under `<data-dir>/exports/`.
   public func exportSession() throws(CSVExportError) -> CSVExporter.Result {
-    // Inside the recording step: no flush can move readings from memory to the file meanwhile.
-    let outcome = recorder.withFlushed { unwritten in
-      Result { () throws(CSVExportError) in
-        let path = CSVExporter.sessionExportPath(
-          exportsDirectory: configuration.exportsDirectory, epochMs: wallTime.nowMs)
-        let offset = csvSink.sessionStart?.offset ?? 0
-        let logPath = csvSink.sessionStart == nil ? "/dev/null" : configuration.sensorLogPath
-        return try CSVExporter().export(
-          logPath: logPath, offset: offset, extra: unwritten, to: path)
-      }
-    }
-    let result = try outcome.get()
-    commLog.append("export: \(result.rows) readings to \(result.readingsPath)", atMs: wallTime.nowMs)
-    return result
+    try MonitorCommands(runtime: self).exportSession()
   }
 }
 

@@ -4,6 +4,7 @@ import EnergyCore
 import EnergyMonitor
 import EnergyPipeline
 import Foundation
+import ServiceLifecycle
 
 #if canImport(Glibc)
   import Glibc
@@ -66,11 +67,7 @@ struct MonitorLauncher {
         throw ConfigurationError("--metrics: cannot listen on \(address.host):\(address.port) (\(HTTPCollectorTransport.reason(for: error)))")
       }
     }
-    let stop = StopRequest()
-    let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { stop.request() }
     signal(SIGPIPE, SIG_IGN)
-    defer { signals.cancel() }
-
     var terminal: CursesTerminal?
     if !headless {
       if isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
@@ -89,42 +86,32 @@ struct MonitorLauncher {
         runtime: runtime, writeOut: { StandardStream.output.write($0) },
         writeErr: { StandardStream.error.write($0) }) : nil
 
-    let final = await withTaskGroup(of: CSVLogStatus?.self) { group -> CSVLogStatus? in
-      group.addTask { await runtime.run() }
-      if let printer {
-        group.addTask {
-          await printer.run()
-          return nil
-        }
-      }
-      if let duration = configuration.duration {
-        group.addTask {
-          try? await clock.sleep(for: duration)
-          stop.request()
-          return nil
-        }
-      }
-      if var screen = terminal {
-        var loop = DashboardLoop(runtime: runtime, refreshHz: configuration.refreshHz)
-        loop.shouldStop = { stop.isRequested }
-        let view = await loop.run(terminal: &screen)
-        group.cancelAll()
-        await loop.showShutdown(terminal: &screen, view: view)
-      } else {
-        while !stop.isRequested {
-          try? await clock.sleep(for: .milliseconds(50))
-        }
-      }
-      group.cancelAll()
-      var status: CSVLogStatus?
-      for await value in group where value != nil { status = value }
-      return status
+    // One group for everything that runs: `q`, the end of `--duration`, SIGINT, SIGTERM and
+    // SIGHUP all start the same graceful shutdown, from the last service back to the first.
+    let quit = QuitSwitch()
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if let terminal {
+      services.append(.init(service: DashboardScreen(runtime: runtime, terminal: terminal, refreshHz: configuration.refreshHz, quit: quit)))
     }
-    terminal?.close()
+    if let printer { services.append(.init(service: printer)) }
+    if let metricsServer { services.append(.init(service: metricsServer)) }
+    services += runtime.services
+    if let duration = configuration.duration {
+      services.append(.init(service: LongRunning("--duration") {
+        try? await clock.sleep(for: duration)
+        quit.quit()
+      }))
+    }
+    services.append(quit.configuration)
+    var groupConfiguration = ServiceGroupConfiguration(services: services, logger: MonitorRuntime<ContinuousClock>.silentLogger)
+    groupConfiguration.gracefulShutdownSignals = [.sigint, .sigterm, .sighup]
+    // The drains take at most 2 s; past this the group cancels what still runs.
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+    try? await ServiceGroup(configuration: groupConfiguration).run()
+    let final = runtime.finish()
     printer?.finish()
-    await metricsServer?.close()
     // Readings that never reached the sensor log are a failure the exit status must show.
-    if let final, final.pending > 0 {
+    if final.pending > 0 {
       StandardStream.error.write(
         "energymon-tui: \(final.pending) readings could not be written to \(configuration.sensorLogPath)"
           + " (\(final.error ?? "unknown error"))\n")

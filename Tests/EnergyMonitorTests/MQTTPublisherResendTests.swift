@@ -17,7 +17,7 @@ import Testing
     let device = DeviceID("AC001")!
     try outbox.append((0..<10).map { Reading(deviceID: device, timestampMs: 1_744_286_520_000 + Int64($0) * 1000, power: 100) })
     let broker = try ScriptedBroker(sessions: 2, acknowledging: 10)
-    var settings = MQTTPublisher<ContinuousClock>.Settings(
+    var settings = MQTTSink<ContinuousClock>.Settings(
       broker: BrokerAddress(host: "127.0.0.1", port: broker.port), topics: MQTTTopics(prefix: "energymon", source: "home-1"),
       clientID: "resend-test")
     settings.inflight = 4
@@ -42,7 +42,7 @@ import Testing
     #expect(Set(second.compactMap(\.packetID)).count == second.count, "ids unique among those in flight")
     // The second session acknowledged everything: all 10 leave the MQTT backlog.
     #expect(await waitUntil { outbox.acknowledged(for: .mqtt) == 10 }, "\(outbox.acknowledged(for: .mqtt))")
-    await publisher.stop(within: .seconds(1))
+    publisher.beginDrain(within: .seconds(1))
     await running.value
   }
 }
@@ -56,7 +56,7 @@ extension MQTTPublisherResendTests {
     // PUBLISH that large is read past instead: `OversizePublishTests`).
     for garbage: [UInt8] in [[0xF0, 0x00], [0x90, 0xFF, 0xFF, 0xFF, 0x7F]] {
       let peer = try GarbagePeer(after: [0x20, 2, 0, 0] + garbage)
-      let settings = MQTTPublisher<ContinuousClock>.Settings(
+      let settings = MQTTSink<ContinuousClock>.Settings(
         broker: BrokerAddress(host: "127.0.0.1", port: peer.port), topics: MQTTTopics(prefix: "energymon", source: "home-1"),
         clientID: "garbage-test")
       let log = CommLog(path: folder.file("comm_log.txt"))
@@ -68,7 +68,7 @@ extension MQTTPublisherResendTests {
         if case .unreachable(_, let reason, _) = publisher.status.health { return reason.hasPrefix("protocol error: ") }
         return false
       }, "\(publisher.status.health)")
-      await publisher.stop(within: .zero)
+      publisher.beginDrain(within: .zero)
       await running.value
     }
     let lines = (try? String(contentsOfFile: folder.file("comm_log.txt"), encoding: .utf8)) ?? ""

@@ -39,7 +39,7 @@ import Testing
       collector = ScriptedCollector(script)
       let spool = try OutboxSpool(directory: folder.file("outbox"))
       try spool.append((0..<count).map { reading("AC001", Int64($0) * 1000, 100) })
-      var settings = Forwarder<ManualClock>.Settings(source: "home-1")
+      var settings = Forwarder<ManualClock>.ForwardingSettings(source: "home-1")
       settings.batchSize = batchSize
       forwarder = Forwarder(
         outbox: spool, transport: collector, settings: settings,

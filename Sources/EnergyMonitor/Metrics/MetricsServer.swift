@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers with `render()`'s text, anything
@@ -51,6 +52,14 @@ public final class MetricsServer: Sendable {
 
   public func close() async {
     try? await channel.close()
+  }
+}
+
+extension MetricsServer: Service {
+  /// Serves (on its event loop) until a graceful shutdown, then closes its socket.
+  public func run() async throws {
+    try? await gracefulShutdown()
+    await close()
   }
 }
 

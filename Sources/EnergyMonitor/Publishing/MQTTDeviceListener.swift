@@ -83,7 +83,7 @@ public final class MQTTDeviceListener<C: Clock>: Sendable where C.Duration == Du
         }
         failures = wasConnected ? 1 : failures + 1
         let delay = Backoff().delay(afterFailures: failures, jitter: rng.unit())
-        log("devices: \(MQTTPublisher<C>.describe(error)); retrying in \(FixedPoint.string(Double(delay.milliseconds) / 1000, decimals: 1)) s")
+        log("devices: \(MQTTSink<C>.describe(error)); retrying in \(FixedPoint.string(Double(delay.milliseconds) / 1000, decimals: 1)) s")
         do { try await wallTime.clock.sleep(for: delay) } catch { return }
       }
     }

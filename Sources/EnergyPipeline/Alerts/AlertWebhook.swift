@@ -1,11 +1,13 @@
 import EnergyCore
+import ServiceLifecycle
 import Synchronization
 
 /// POSTs each alert event as JSON to `--alert-webhook`, in order, with the forwarder's backoff:
 /// while the webhook is down events wait in memory (up to `capacity`, then the oldest go and are
 /// counted) and none is skipped. A 4xx other than 408 or 429 refuses that event for good; it is
-/// logged and the next one goes.
-public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration {
+/// logged and the next one goes. On a graceful shutdown it keeps sending what waits for at most
+/// `drainLimit`.
+public final class AlertWebhook<C: Clock>: Service, Sendable where C.Duration == Duration {
   public struct Status: Equatable, Sendable {
     public var pending = 0
     public var sent = 0
@@ -18,6 +20,8 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
     var queue: [AlertEvent] = []
     var head = 0
     var status = Status()
+    var rng: SplitMix
+    var drainDeadline: C.Instant?
   }
 
   public static var capacity: Int { 10_000 }
@@ -26,16 +30,19 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
   private let clock: C
   private let commLog: CommLog
   private let nowMs: @Sendable () -> Int64
-  private let state = Mutex(State())
+  private let state: Mutex<State>
   private let wake = WakeSignal()
   private let backoff = Backoff()
-  private let jitter = Mutex(SplitMix(state: UInt64(truncatingIfNeeded: currentEpochMs())))
+  public let drainLimit: Duration = .seconds(2)
 
-  public init(transport: any CollectorTransport, clock: C, commLog: CommLog, nowMs: @escaping @Sendable () -> Int64) {
+  public init(
+    transport: any CollectorTransport, clock: C, commLog: CommLog, nowMs: @escaping @Sendable () -> Int64, seed: UInt64 = 1
+  ) {
     self.transport = transport
     self.clock = clock
     self.commLog = commLog
     self.nowMs = nowMs
+    self.state = Mutex(State(rng: SplitMix(state: seed)))
   }
 
   public var status: Status { state.withLock { $0.status } }
@@ -54,11 +61,30 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
     wake.wake()
   }
 
-  /// Sends until cancelled.
+  /// Sends until cancelled, or until a graceful shutdown has sent what waits (or `drainLimit` passed).
   public func run() async {
+    await withGracefulShutdownHandler {
+      await self.send()
+    } onGracefulShutdown: {
+      self.beginDrain()
+    }
+  }
+
+  /// What a graceful shutdown does; also for a caller without a ServiceGroup.
+  public func beginDrain(within limit: Duration? = nil) {
+    let deadline = clock.now.advanced(by: limit ?? drainLimit)
+    state.withLock { state in
+      if state.drainDeadline == nil { state.drainDeadline = deadline }
+    }
+    wake.wake()
+  }
+
+  private func send() async {
     var failures = 0
     while !Task.isCancelled {
-      guard let event = state.withLock({ $0.head < $0.queue.count ? $0.queue[$0.head] : nil }) else {
+      let (event, deadline) = state.withLock { ($0.head < $0.queue.count ? $0.queue[$0.head] : nil, $0.drainDeadline) }
+      if let deadline, event == nil || clock.now >= deadline { return }
+      guard let event else {
         do { try await wake.sleep(for: .seconds(60), on: clock) } catch { return }
         continue
       }
@@ -85,8 +111,9 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
       if failures == 1 {
         commLog.append("alert webhook: \(status.lastError ?? "failed"); retrying with backoff", atMs: nowMs())
       }
-      let delay = backoff.delay(afterFailures: failures, jitter: jitter.withLock { $0.unit() })
-      do { try await clock.sleep(for: delay) } catch { return }
+      var delay = backoff.delay(afterFailures: failures, jitter: state.withLock { $0.rng.unit() })
+      if let deadline = state.withLock({ $0.drainDeadline }) { delay = min(delay, clock.now.duration(to: deadline)) }
+      do { try await clock.sleep(for: max(delay, .zero)) } catch { return }
     }
   }
 
@@ -99,23 +126,6 @@ public final class AlertWebhook<C: Clock>: Sendable where C.Duration == Duration
       }
       state.status.pending = state.queue.count - state.head
       update(&state.status)
-    }
-  }
-}
-
-extension AlertWebhook {
-  /// Sends what waits for up to `limit` (when quitting), then returns.
-  public func drain(for limit: Duration) async {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await self.run() }
-      group.addTask {
-        let deadline = self.clock.now.advanced(by: limit)
-        while self.status.pending > 0, self.clock.now < deadline {
-          try? await self.clock.sleep(for: .milliseconds(50))
-        }
-      }
-      await group.next()
-      group.cancelAll()
     }
   }
 }

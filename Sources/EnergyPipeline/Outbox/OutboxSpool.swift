@@ -77,6 +77,11 @@ public final class OutboxSpool: Sendable {
   private let appendLock = Mutex(())
   /// `fsync`, or a stand-in in tests (a disk that stalls).
   private let sync: @Sendable (Int32) -> Int32
+  /// Held while a cursor file is replaced, outside `state`: saving a cursor costs two fsyncs,
+  /// and nobody reading the spool waits for them.
+  private let cursorLock = Mutex(())
+  /// Links that look for new readings as soon as they are appended.
+  private let appendWakers = Mutex<[WakeSignal]>([])
 
   /// Opens (or creates) the spool. Only the newest segment is read, to cut a line torn by a
   /// crash and find the next seq; the backlog is read from disk as it is sent.
@@ -255,8 +260,13 @@ public final class OutboxSpool: Sendable {
         enforceCap(&state)
       }
     }
+    for waker in appendWakers.withLock({ $0 }) { waker.wake() }
   }
 
+  /// `signal` is woken after every append.
+  public func wakeOnAppend(_ signal: WakeSignal) {
+    appendWakers.withLock { $0.append(signal) }
+  }
 
   /// The oldest `limit` unacknowledged readings, in order; with `after`, the oldest `limit` of
   /// those newer than that seq (the ones not sent yet, when some are in flight).
@@ -373,9 +383,15 @@ public final class OutboxSpool: Sendable {
   /// The consumer delivered everything up to and including `seq`: forget it for that consumer, and
   /// keep `checkpoint` with the cursor (nil keeps the one there).
   public func accept(through seq: Int64, for consumer: OutboxConsumer = .collector, checkpoint: [UInt8]? = nil) {
-    state.withLock { state in
+    let moved = state.withLock { state -> Bool in
       if let checkpoint { state.cursors[consumer]?.checkpoint = checkpoint }
-      advance(&state, consumer, through: seq)
+      return advance(&state, consumer, through: seq, saving: false)
+    }
+    guard moved else { return }
+    // The newest position is written, whoever moved it last, so files never go backwards.
+    cursorLock.withLock { _ in
+      guard let cursor = state.withLock({ $0.cursors[consumer] }) else { return }
+      Self.writeCursor(directory: directory, consumer: consumer, seq: cursor.acked, checkpoint: cursor.checkpoint)
     }
   }
 
@@ -456,8 +472,11 @@ public final class OutboxSpool: Sendable {
     return total
   }
 
-  private func advance(_ state: inout State, _ consumer: OutboxConsumer, through seq: Int64) {
-    guard var cursor = state.cursors[consumer], seq > cursor.acked else { return }
+  /// Moves the consumer's cursor; with `saving`, writes it to disk too (under the lock: the cap's
+  /// drops, which are rare). Returns false when the cursor was already there.
+  @discardableResult
+  private func advance(_ state: inout State, _ consumer: OutboxConsumer, through seq: Int64, saving: Bool = true) -> Bool {
+    guard var cursor = state.cursors[consumer], seq > cursor.acked else { return false }
     cursor.acked = seq
     if !cursor.skipped.isEmpty { cursor.skipped = cursor.skipped.filter { $0 > seq } }
     while cursor.head < cursor.window.count, cursor.window[cursor.head].seq <= seq { cursor.head += 1 }
@@ -472,8 +491,9 @@ public final class OutboxSpool: Sendable {
       cursor.loadedThrough = seq
     }
     state.cursors[consumer] = cursor
-    Self.writeCursor(directory: directory, consumer: consumer, seq: seq, checkpoint: cursor.checkpoint)
+    if saving { Self.writeCursor(directory: directory, consumer: consumer, seq: seq, checkpoint: cursor.checkpoint) }
     removeDelivered(&state)
+    return true
   }
 
   /// Deletes segments every consumer is done with.
