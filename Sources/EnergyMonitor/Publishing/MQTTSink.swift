@@ -91,6 +91,7 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
 
   public var logName: String { "mqtt" }
   public var connectIsContact: Bool { true }
+  public var activity: String { "publishing" }
 
   public func failure(for error: any Error) -> SinkFailure {
     if let error = error as? ConnectionError, error.isAuthFailure {

@@ -173,7 +173,7 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
       switch failure {
       case .unauthorized(let reason):
         state.withLock { $0.status.health = .authError(reason) }
-        log("error: \(reason); sending stopped")
+        log("error: \(reason); \(sink.activity) stopped")
       case .unreachable(let reason):
         let delay = backoff()
         let nowMs = wallTime.nowMs

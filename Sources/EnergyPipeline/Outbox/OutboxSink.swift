@@ -11,6 +11,9 @@ public protocol OutboxSink: Sendable {
   /// The word that starts this link's lines in comm_log.txt (`forward`, `mqtt`).
   var logName: String { get }
 
+  /// What this link does, in `sending stopped` (`sending`, `publishing`).
+  var activity: String { get }
+
   /// True when a connection is contact with the peer (a broker's CONNACK): the link shows
   /// `connected` as soon as `body` starts. False for HTTP, where only an answer is.
   var connectIsContact: Bool { get }
@@ -38,6 +41,7 @@ public protocol OutboxSink: Sendable {
 
 extension OutboxSink {
   public var connectIsContact: Bool { false }
+  public var activity: String { "sending" }
   public var endpoint: String? { nil }
   public func close(_ connection: Connection) async {}
   public func interrupt() {}
