@@ -1,33 +1,49 @@
 import Dispatch
 import Synchronization
 
-/// Runs writes one at a time on its own queue, and hands everything that arrived while a write
-/// was running to the next one as a group: one SQLite transaction then serves many requests.
-final class GroupCommitQueue<Work: Sendable, Output: Sendable>: Sendable {
-  private typealias Waiter = (work: Work, continuation: CheckedContinuation<Output, any Error>)
-
-  private struct State: ~Copyable {
-    var waiting: [Waiter] = []
-    var draining = false
+/// Group commit, one shape for both stores: requests that arrive while a group is being written
+/// wait together and go into the next one, so one transaction carries many; a group stops growing
+/// once its items' total `weight` reaches `maxGroupWeight`, which bounds how long the first
+/// request in it waits. `commit` gets a group in arrival order and returns one result per item.
+///
+/// Who commits is the only difference: SQLite's blocking writes run one group at a time on a
+/// dispatch queue of their own (never on the cooperative pool), started by `submit`; PostgreSQL's
+/// asynchronous ones run in `run(writers:commit:)`, that many groups in flight.
+final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable {
+  private struct Waiting {
+    var item: Item
+    var continuation: CheckedContinuation<Output, any Error>
   }
 
-  private let queue: DispatchQueue
-  private let state = Mutex(State())
-  private let weight: @Sendable (Work) -> Int
-  private let maxGroupWeight: Int
-  private let commit: @Sendable ([Work]) -> [Result<Output, any Error>]
+  private struct State {
+    var waiting: [Waiting] = []
+    /// The dispatch queue is committing (blocking mode).
+    var draining = false
+    /// Writers with nothing to do, parked until a request comes (asynchronous mode).
+    var idle: [Int: CheckedContinuation<Void, Never>] = [:]
+    var stopped = false
+  }
 
-  /// `commit` gets a group in arrival order and returns one result per item, in the same order.
-  /// A group stops growing once its items' total `weight` reaches `maxGroupWeight`, which bounds
-  /// how long the first request in it waits.
+  private let state = Mutex(State())
+  private let maxGroupWeight: Int
+  private let weight: @Sendable (Item) -> Int
+  private let blocking: (queue: DispatchQueue, commit: @Sendable ([Item]) -> [Result<Output, any Error>])?
+
+  /// Blocking commits, on a dispatch queue named `label`.
   init(
-    label: String, maxGroupWeight: Int, weight: @escaping @Sendable (Work) -> Int,
-    commit: @escaping @Sendable ([Work]) -> [Result<Output, any Error>]
+    label: String, maxGroupWeight: Int, weight: @escaping @Sendable (Item) -> Int,
+    commit: @escaping @Sendable ([Item]) -> [Result<Output, any Error>]
   ) {
-    self.queue = DispatchQueue(label: label)
     self.maxGroupWeight = maxGroupWeight
     self.weight = weight
-    self.commit = commit
+    self.blocking = (DispatchQueue(label: label), commit)
+  }
+
+  /// Asynchronous commits, by the writers of `run(writers:commit:)`.
+  init(maxGroupWeight: Int, weight: @escaping @Sendable (Item) -> Int) {
+    self.maxGroupWeight = maxGroupWeight
+    self.weight = weight
+    self.blocking = nil
   }
 
   /// Submissions not yet handed to a commit.
@@ -35,36 +51,89 @@ final class GroupCommitQueue<Work: Sendable, Output: Sendable>: Sendable {
     state.withLock { $0.waiting.count }
   }
 
-  func submit(_ work: Work) async throws -> Output {
+  /// Waits until the item's group is committed and returns its result.
+  func submit(_ item: Item) async throws -> Output {
     try await withCheckedThrowingContinuation { continuation in
-      let startDraining = state.withLock { state in
-        state.waiting.append((work, continuation))
-        guard !state.draining else { return false }
-        state.draining = true
-        return true
+      let outcome = state.withLock { state -> (accepted: Bool, drain: Bool, writer: CheckedContinuation<Void, Never>?) in
+        guard !state.stopped else { return (false, false, nil) }
+        state.waiting.append(Waiting(item: item, continuation: continuation))
+        if blocking != nil {
+          guard !state.draining else { return (true, false, nil) }
+          state.draining = true
+          return (true, true, nil)
+        }
+        guard let key = state.idle.keys.first else { return (true, false, nil) }
+        return (true, false, state.idle.removeValue(forKey: key))
       }
-      if startDraining { queue.async { self.drain() } }
+      if !outcome.accepted { continuation.resume(throwing: CancellationError()) }
+      if outcome.drain, let blocking { blocking.queue.async { self.drain(blocking.commit) } }
+      outcome.writer?.resume()
     }
   }
 
-  /// Commits groups until nothing is waiting; the queue then idles until the next submit.
-  private func drain() {
-    while true {
-      let group = state.withLock { state -> [Waiter] in
-        var total = 0
-        var count = 0
-        while count < state.waiting.count, total < maxGroupWeight {
-          total += weight(state.waiting[count].work)
-          count += 1
-        }
-        if count == 0 { state.draining = false }
-        let group = Array(state.waiting.prefix(count))
-        state.waiting.removeFirst(count)
-        return group
+  /// Blocking mode: commits groups until nothing is waiting; the queue then idles until the next submit.
+  private func drain(_ commit: @Sendable ([Item]) -> [Result<Output, any Error>]) {
+    while let group = takeGroup(endingDrain: true) {
+      let results = commit(group.map(\.item))
+      for (waiting, result) in zip(group, results) { waiting.continuation.resume(with: result) }
+    }
+  }
+
+  /// Asynchronous mode: writes groups until cancelled, then fails whatever still waits.
+  func run(writers: Int, commit: @escaping @Sendable ([Item]) async -> [Result<Output, any Error>]) async {
+    await withTaskGroup(of: Void.self) { group in
+      for writer in 0..<max(1, writers) {
+        group.addTask { await self.write(as: writer, commit: commit) }
       }
-      guard !group.isEmpty else { return }
-      let results = commit(group.map(\.work))
-      for (waiter, result) in zip(group, results) { waiter.continuation.resume(with: result) }
+    }
+    let left = state.withLock { state in
+      state.stopped = true
+      defer { state.waiting = [] }
+      return state.waiting
+    }
+    for waiting in left { waiting.continuation.resume(throwing: CancellationError()) }
+  }
+
+  private func write(as writer: Int, commit: @Sendable ([Item]) async -> [Result<Output, any Error>]) async {
+    while !Task.isCancelled {
+      if let group = takeGroup(endingDrain: false) {
+        let results = await commit(group.map(\.item))
+        for (waiting, result) in zip(group, results) { waiting.continuation.resume(with: result) }
+        continue
+      }
+      await withTaskCancellationHandler {
+        await withCheckedContinuation { continuation in
+          let resumeNow = state.withLock { state in
+            if !state.waiting.isEmpty || state.stopped || Task.isCancelled { return true }
+            state.idle[writer] = continuation
+            return false
+          }
+          if resumeNow { continuation.resume() }
+        }
+      } onCancel: {
+        state.withLock { $0.idle.removeValue(forKey: writer) }?.resume()
+      }
+    }
+  }
+
+  /// The oldest requests up to the group weight; nil when none wait (and then, with
+  /// `endingDrain`, the dispatch queue's drain is over, in the same lock as the check).
+  private func takeGroup(endingDrain: Bool) -> [Waiting]? {
+    state.withLock { state in
+      guard !state.waiting.isEmpty else {
+        if endingDrain { state.draining = false }
+        return nil
+      }
+      var total = 0
+      var count = 0
+      for waiting in state.waiting {
+        total += weight(waiting.item)
+        count += 1
+        if total >= maxGroupWeight { break }
+      }
+      let group = Array(state.waiting.prefix(count))
+      state.waiting.removeFirst(count)
+      return group
     }
   }
 }

@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The collector's readings in PostgreSQL, which several collectors may share. Writes are
-/// grouped as with SQLite (`AsyncGroupCommit`, two groups in flight), each group one transaction
+/// grouped as with SQLite (`GroupCommitQueue`, two groups in flight), each group one transaction
 /// that locks its devices' rows, so collectors writing the same device take turns and its
 /// statistics and energy stay exact. Nothing is cached for longer than 500 ms, so any collector
 /// shows another's commit within a second.
@@ -18,7 +18,7 @@ public final class PostgresReadingStore: ReadingStore, Service {
   public let location: PostgresLocation
   let client: PostgresClient
   private let logger: Logger
-  private let writes: AsyncGroupCommit<IngestBatch, IngestResult>
+  private let writes: GroupCommitQueue<IngestBatch, IngestResult>
   private let cache = AggregateCache()
   private let metrics: CollectorMetrics?
   /// Days of raw readings kept (`--retain-raw`); nil keeps every day.
@@ -61,7 +61,7 @@ public final class PostgresReadingStore: ReadingStore, Service {
     configuration.options.connectTimeout = .seconds(2)
     configuration.options.maximumConnections = 16
     client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-    writes = AsyncGroupCommit(maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) })
+    writes = GroupCommitQueue(maxGroupWeight: 20_000, weight: { max($0.readings.count, 1) })
   }
 
   /// The connection pool, the schema (retried until the database answers), the writers and the
