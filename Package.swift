@@ -117,7 +117,12 @@ let package = Package(
     .testTarget(
       name: "EnergySimulationTests", dependencies: ["EnergySimulation", "EnergyCore"]),
     .testTarget(
-      name: "EnergyPipelineTests", dependencies: ["EnergyPipeline", "EnergyCore", "EnergyTestSupport"]),
+      name: "EnergyPipelineTests",
+      dependencies: [
+        "EnergyPipeline", "EnergyCore", "EnergyTestSupport",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(
       name: "EnergyDashboardTests", dependencies: ["EnergyDashboard", "EnergyCore", "EnergyPipeline"]),
     .testTarget(

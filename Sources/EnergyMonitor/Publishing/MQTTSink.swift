@@ -50,8 +50,9 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     /// QoS 1 messages made from readings and not yet sent (no packet id yet), oldest first.
     var ready: [(publish: Publish, seq: Int64)] = []
     var readyHead = 0
-    /// A `send` waiting for everything through `through` to be acknowledged.
-    var waiter: (through: Int64, continuation: CheckedContinuation<Void, Never>)?
+    /// A `send` waiting for everything through `through` to be acknowledged (or, `early`, for
+    /// the queue of unsent messages to run low).
+    var waiter: (through: Int64, early: Bool, continuation: CheckedContinuation<Void, Never>)?
     var closer: MQTT.Connection.Closer?
     /// Discovery sent in this session and not yet all acknowledged.
     var discoveryPending = false
@@ -90,6 +91,7 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
   }
 
   public var logName: String { "mqtt" }
+  public var heldThrough: Int64? { state.withLock { $0.window.sentThrough } }
   public var connectIsContact: Bool { true }
   public var activity: String { "publishing" }
 
@@ -210,19 +212,30 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     finishDiscoveryIfAcknowledged()
     if settings.qos == .atMostOnce { return await sendUnacknowledged(batch, on: connection) }
     let last = batch[batch.count - 1].seq
-    state.withLock { state in
+    let madeNew = state.withLock { state -> Bool in
+      let before = state.window.sentThrough
       for entry in batch where entry.seq > state.window.sentThrough { make(entry, into: &state) }
+      return state.window.sentThrough > before
     }
     // The first window goes from here; PUBACKs send the rest, on the event loop, in seq order.
     _ = await connection.closer.perform { _ in
       let packets = self.state.withLock { self.nextMessages(&$0) }
       return (PacketBatch(packets), packets.count)
     }
+    // With new messages queued, the link may bring the next batch once fewer than a batch's
+    // worth are left to send: it is read and made on the link's task while the event loop sends
+    // these, and the window never runs dry between batches (a dry window waits out the broker's
+    // delayed ACKs: 26,000 readings/s instead of 110,000). With nothing new, everything through
+    // `last` must be acknowledged first.
     await withTaskCancellationHandler {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let now = state.withLock { state -> Bool in
-          if state.window.deliveredThrough >= last || state.closer == nil || Task.isCancelled { return true }
-          state.waiter = (last, continuation)
+          if Self.mayReturn(state, through: last, early: madeNew, lowWater: lowWater) || state.closer == nil
+            || Task.isCancelled
+          {
+            return true
+          }
+          state.waiter = (last, madeNew, continuation)
           return false
         }
         if now { continuation.resume() }
@@ -236,11 +249,20 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     }
     return state.withLock { state in
       let checkpoint = state.window.deliveredMeter.checkpoint
-      if state.window.deliveredThrough >= last {
-        return .delivered(through: state.window.deliveredThrough, checkpoint: checkpoint)
+      if state.closer == nil, state.window.deliveredThrough < last {
+        return .lost(reason: "connection closed", delivered: state.window.deliveredThrough, checkpoint: checkpoint)
       }
-      return .lost(reason: "connection closed", delivered: state.window.deliveredThrough, checkpoint: checkpoint)
+      return .delivered(through: state.window.deliveredThrough, checkpoint: checkpoint)
     }
+  }
+
+  /// Unsent messages below which the next batch is made.
+  private var lowWater: Int { max(settings.inflight, settings.batchLimit / 2) }
+
+  /// A waiting `send` may go on: everything through `through` is acknowledged, or (`early`) few
+  /// enough messages are left unsent that the next batch should be made now.
+  private static func mayReturn(_ state: State, through: Int64, early: Bool, lowWater: Int) -> Bool {
+    state.window.deliveredThrough >= through || (early && state.ready.count - state.readyHead < lowWater)
   }
 
   /// The messages of one reading, queued to be numbered when the window has room.
@@ -281,7 +303,9 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     let (packets, waiter) = state.withLock { state -> ([Packet], CheckedContinuation<Void, Never>?) in
       state.window.acknowledge(id)
       let packets = nextMessages(&state)
-      guard let waiter = state.waiter, state.window.deliveredThrough >= waiter.through else { return (packets, nil) }
+      guard let waiter = state.waiter,
+        Self.mayReturn(state, through: waiter.through, early: waiter.early, lowWater: lowWater)
+      else { return (packets, nil) }
       state.waiter = nil
       return (packets, waiter.continuation)
     }

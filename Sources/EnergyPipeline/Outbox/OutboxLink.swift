@@ -46,6 +46,8 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
     var drainDeadline: C.Instant?
     var readError: String?
     var lastLog: String?
+    /// When the latest connect or send began: an outage starts with the attempt that failed.
+    var attemptStarted: C.Instant?
   }
 
   public let outbox: OutboxSpool
@@ -154,6 +156,7 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
         continue
       }
       let started = clock.now
+      state.withLock { $0.attemptStarted = started }
       var failure: SinkFailure
       if faults.outage {
         failure = .unreachable("outage injected")
@@ -177,7 +180,8 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
       case .unreachable(let reason):
         let delay = backoff()
         let nowMs = wallTime.nowMs
-        let sinceMs = nowMs - started.duration(to: clock.now).milliseconds
+        let attempt = state.withLock { $0.attemptStarted } ?? started
+        let sinceMs = nowMs - attempt.duration(to: clock.now).milliseconds
         state.withLock { state in
           var since = sinceMs
           if case .unreachable(let first, _, _) = state.status.health { since = first }
@@ -202,7 +206,11 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
     while true {
       if faults.outage { throw Lost(reason: "outage injected") }
       let delivered = state.withLock { $0.delivered }
-      let batch = outbox.batch(batchSize, after: delivered, for: settings.consumer)
+      // New readings after what the sink already holds; with none, what it holds, so that the
+      // send waits for those to be delivered.
+      let held = max(delivered, sink.heldThrough ?? delivered)
+      var batch = outbox.batch(batchSize, after: held, for: settings.consumer)
+      if batch.isEmpty, held > delivered { batch = outbox.batch(batchSize, after: delivered, for: settings.consumer) }
       reportReadError()
       if drainIsOver(backlogEmpty: batch.isEmpty) {
         persist(force: true)
@@ -210,19 +218,21 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
         return
       }
       if batch.isEmpty {
-        persist(force: true)
+        persist(force: false)
         try await pause(for: settings.flushInterval)
         continue
       }
+      let attempt = clock.now
+      state.withLock { $0.attemptStarted = attempt }
       if faults.slow { try await clock.sleep(for: NetworkFaults.slowNetworkDelay) }
       let verdict = await sink.send(batch, on: connection)
+      let holds = held > delivered
       if let endpoint = sink.endpoint { state.withLock { $0.status.endpoint = endpoint } }
       switch verdict {
       case .delivered(let through, let checkpoint):
         state.withLock { state in
-          let newest = max(through, batch[batch.count - 1].seq)
-          state.status.sent += Self.count(batch, after: state.delivered, through: newest)
-          state.delivered = max(state.delivered, newest)
+          state.status.sent += Self.count(batch, after: state.delivered, through: through, held: holds)
+          state.delivered = max(state.delivered, through)
           if let checkpoint { state.checkpoint = checkpoint }
           state.status.health = .connected
           state.failures = 0
@@ -247,7 +257,7 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
       case .lost(let reason, let through, let checkpoint):
         if let through {
           state.withLock { state in
-            state.status.sent += Self.count(batch, after: state.delivered, through: through)
+            state.status.sent += Self.count(batch, after: state.delivered, through: through, held: holds)
             state.delivered = max(state.delivered, through)
             if let checkpoint { state.checkpoint = checkpoint }
           }
@@ -260,9 +270,10 @@ public final class OutboxLink<Sink: OutboxSink, C: Clock>: Service, Sendable whe
     }
   }
 
-  /// Readings of `batch` newly delivered.
-  private static func count(_ batch: [SequencedReading], after delivered: Int64, through newest: Int64) -> Int {
-    var count = 0
+  /// Readings newly delivered: those of `batch`, and with `held` those the sink held from
+  /// earlier batches, before this one's first (consecutive seqs: a sink that holds skips none).
+  private static func count(_ batch: [SequencedReading], after delivered: Int64, through newest: Int64, held: Bool) -> Int {
+    var count = held ? Int(max(0, min(newest, batch[0].seq - 1) - delivered)) : 0
     for entry in batch where entry.seq > delivered && entry.seq <= newest { count += 1 }
     return count
   }

@@ -21,6 +21,10 @@ public protocol OutboxSink: Sendable {
   /// Which of several peers is in use, for the screen; nil with one.
   var endpoint: String? { get }
 
+  /// The newest seq the sink already holds on its way to the peer (MQTT's queue and window), or
+  /// nil when it holds nothing between batches (HTTP): the next batch starts after it.
+  var heldThrough: Int64? { get }
+
   /// Connects (throwing what `failure(for:)` can put in words), runs `body`, closes.
   func connect<R: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> R) async throws -> R
 
@@ -43,6 +47,7 @@ extension OutboxSink {
   public var connectIsContact: Bool { false }
   public var activity: String { "sending" }
   public var endpoint: String? { nil }
+  public var heldThrough: Int64? { nil }
   public func close(_ connection: Connection) async {}
   public func interrupt() {}
 }
@@ -58,7 +63,9 @@ public enum SinkFailure: Equatable, Sendable {
 /// What became of one batch.
 public enum SinkVerdict: Equatable, Sendable {
   /// Every reading through `through` reached the peer; `checkpoint` is saved with the cursor
-  /// (the MQTT energy counters), nil keeps the one there.
+  /// (the MQTT energy counters), nil keeps the one there. `through` may stop short of the batch's
+  /// end when the sink holds the rest on its way (MQTT's window): the next batch then starts
+  /// with those, and the sink does not send them twice.
   case delivered(through: Int64, checkpoint: [UInt8]?)
   /// The peer refused the reading at `index` of the batch, and only it: it is quarantined under
   /// `outbox/rejected/` and the rest goes again at once.
