@@ -51,7 +51,7 @@ import Testing
       #expect(await waitUntil { link.status.sent > 0 || link.status.retries > 0 })
       let started = ContinuousClock.now
       await group.triggerGracefulShutdown()
-      try await tasks.next()
+      _ = try await tasks.next()
       return started.duration(to: .now)
     }
   }

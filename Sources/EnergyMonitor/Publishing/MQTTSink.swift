@@ -23,8 +23,9 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     public var plain = false
     public var keepAliveSeconds: UInt16 = 30
     public var caFile: String?
-    /// Readings per batch the link hands over.
-    public var batchLimit = 2000
+    /// Readings per batch the link hands over (5,000: fewer handovers, and the next batch made
+    /// while half of this one is still to send).
+    public var batchLimit = 5000
     public var backoffBase: Duration = .milliseconds(500)
     public var backoffCap: Duration = .seconds(30)
     /// How often the delivered position is saved at most (it is saved on quit too).
@@ -212,10 +213,26 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     finishDiscoveryIfAcknowledged()
     if settings.qos == .atMostOnce { return await sendUnacknowledged(batch, on: connection) }
     let last = batch[batch.count - 1].seq
-    let madeNew = state.withLock { state -> Bool in
-      let before = state.window.sentThrough
-      for entry in batch where entry.seq > state.window.sentThrough { make(entry, into: &state) }
-      return state.window.sentThrough > before
+    // Made outside the lock the event loop takes on every PUBACK: only this task changes the
+    // meter and `sentThrough`, so the copies stay true until they are put back.
+    var (meter, sentThrough) = state.withLock { ($0.meter, $0.window.sentThrough) }
+    var made: [Made] = []
+    made.reserveCapacity(batch.count)
+    for entry in batch where entry.seq > sentThrough {
+      made.append(make(entry, meter: &meter))
+      sentThrough = entry.seq
+    }
+    let madeNew = !made.isEmpty
+    if madeNew {
+      state.withLock { state in
+        state.meter = meter
+        for reading in made {
+          state.ready.append((reading.state, reading.seq))
+          if let power = reading.power { state.ready.append((power, reading.seq)) }
+          state.window.sent(
+            seq: reading.seq, device: reading.device, register: reading.register, messages: reading.power == nil ? 1 : 2)
+        }
+      }
     }
     // The first window goes from here; PUBACKs send the rest, on the event loop, in seq order.
     _ = await connection.closer.perform { _ in
@@ -265,17 +282,24 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     state.window.deliveredThrough >= through || (early && state.ready.count - state.readyHead < lowWater)
   }
 
-  /// The messages of one reading, queued to be numbered when the window has room.
-  private func make(_ entry: SequencedReading, into state: inout State) {
-    let register = state.meter.add(entry.reading)
+  /// The messages made from one reading, before they are queued.
+  private struct Made {
+    var seq: Int64
+    var device: DeviceID
+    var register: EnergyMeter.Register
+    var state: Publish
+    var power: Publish?
+  }
+
+  /// The messages of one reading, its energy counted on `meter`.
+  private func make(_ entry: SequencedReading, meter: inout EnergyMeter) -> Made {
+    let register = meter.add(entry.reading)
     let id = entry.reading.deviceID
     let topics = deviceTopics[id] ?? (settings.topics.state(id), settings.topics.power(id))
-    state.ready.append(
-      (Publish(topic: topics.state, payload: StateMessage.encode(entry, energyKWh: register.kilowattHours), qos: .atLeastOnce), entry.seq))
-    if settings.plain {
-      state.ready.append((Publish(topic: topics.power, payload: StateMessage.plainPower(entry.reading), qos: .atLeastOnce), entry.seq))
-    }
-    state.window.sent(seq: entry.seq, device: id, register: register, messages: settings.plain ? 2 : 1)
+    return Made(
+      seq: entry.seq, device: id, register: register,
+      state: Publish(topic: topics.state, payload: StateMessage.encode(entry, energyKWh: register.kilowattHours), qos: .atLeastOnce),
+      power: settings.plain ? Publish(topic: topics.power, payload: StateMessage.plainPower(entry.reading), qos: .atLeastOnce) : nil)
   }
 
   /// The queued messages the window has room for, numbered, under the state lock.
