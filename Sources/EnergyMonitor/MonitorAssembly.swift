@@ -14,6 +14,7 @@ enum MonitorAssembly {
     var settings = Forwarder<C>.ForwardingSettings(source: source)
     settings.batchSize = forwarding.batchSize
     settings.flushInterval = forwarding.flushInterval
+    settings.drainLimit = MonitorRuntime<C>.quitDrainLimit
     return Forwarder(
       outbox: outbox, transport: transport, settings: settings, wallTime: wallTime, commLog: commLog, seed: configuration.seed)
   }
@@ -29,6 +30,7 @@ enum MonitorAssembly {
     settings.inflight = publishing.inflight
     settings.plain = publishing.plain
     settings.caFile = publishing.caFile
+    settings.drainLimit = MonitorRuntime<C>.quitDrainLimit
     return MQTTPublisher(
       outbox: outbox, catalog: configuration.catalog, settings: settings, wallTime: wallTime, commLog: commLog,
       discoveryListPath: configuration.discoveryListPath, seed: configuration.seed)
@@ -40,7 +42,7 @@ enum MonitorAssembly {
     configuration.alertWebhook.map {
       AlertWebhook(
         transport: HTTPCollectorTransport(url: $0), clock: wallTime.clock, commLog: commLog, nowMs: { wallTime.nowMs },
-        seed: configuration.seed)
+        seed: configuration.seed, drainLimit: MonitorRuntime<C>.quitDrainLimit)
     }
   }
 

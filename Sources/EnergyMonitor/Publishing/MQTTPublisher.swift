@@ -17,6 +17,7 @@ extension OutboxLink {
     link.backoffBase = settings.backoffBase
     link.backoffCap = settings.backoffCap
     link.persistInterval = settings.persistInterval
+    link.drainLimit = settings.drainLimit
     self.init(outbox: outbox, sink: sink, settings: link, wallTime: wallTime, commLog: commLog, seed: seed)
   }
 }

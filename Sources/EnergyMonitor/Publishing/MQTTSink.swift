@@ -30,6 +30,8 @@ public final class MQTTSink<C: Clock>: OutboxSink where C.Duration == Duration {
     public var backoffCap: Duration = .seconds(30)
     /// How often the delivered position is saved at most (it is saved on quit too).
     public var persistInterval: Duration = .seconds(1)
+    /// How long quitting keeps publishing.
+    public var drainLimit: Duration = .seconds(2)
 
     public init(broker: BrokerAddress, topics: MQTTTopics, clientID: String) {
       self.broker = broker

@@ -33,11 +33,13 @@ public final class AlertWebhook<C: Clock>: Service, Sendable where C.Duration ==
   private let state: Mutex<State>
   private let wake = WakeSignal()
   private let backoff = Backoff()
-  public let drainLimit: Duration = .seconds(2)
+  public let drainLimit: Duration
 
   public init(
-    transport: any CollectorTransport, clock: C, commLog: CommLog, nowMs: @escaping @Sendable () -> Int64, seed: UInt64 = 1
+    transport: any CollectorTransport, clock: C, commLog: CommLog, nowMs: @escaping @Sendable () -> Int64, seed: UInt64 = 1,
+    drainLimit: Duration = .seconds(2)
   ) {
+    self.drainLimit = drainLimit
     self.transport = transport
     self.clock = clock
     self.commLog = commLog

@@ -11,6 +11,8 @@ extension OutboxLink {
     public var flushInterval: Duration = .seconds(1)
     public var backoffBase: Duration = .milliseconds(500)
     public var backoffCap: Duration = .seconds(30)
+    /// How long quitting keeps sending.
+    public var drainLimit: Duration = .seconds(2)
 
     public init(source: String) {
       self.source = source
@@ -24,6 +26,7 @@ extension OutboxLink {
     var link = Settings(consumer: .collector, batchSize: settings.batchSize, flushInterval: settings.flushInterval)
     link.backoffBase = settings.backoffBase
     link.backoffCap = settings.backoffCap
+    link.drainLimit = settings.drainLimit
     self.init(
       outbox: outbox, sink: CollectorSink(source: settings.source, transport: transport, wallTime: wallTime, commLog: commLog),
       settings: link, wallTime: wallTime, commLog: commLog, seed: seed)
