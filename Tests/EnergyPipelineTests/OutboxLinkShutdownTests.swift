@@ -63,7 +63,7 @@ import Testing
     let took = try await Self.shutDown(after: link)
     #expect(link.status.sent == 250 && link.status.backlog == 0, "\(link.status)")
     #expect(link.outbox.acknowledged(for: .collector) == 250, "the cursor is saved on the way out")
-    #expect(took < .seconds(1), "ended as soon as nothing was left: \(took)")
+    #expect(took < .milliseconds(1900), "ended when nothing was left, not at the 2 s limit: \(took)")
   }
 
   @Test func aDeadCollectorLeavesTheReadingsInTheOutboxAfterTheDrainLimit() async throws {
@@ -73,7 +73,7 @@ import Testing
     let link = try Self.link(folder, readings: 30, collector: collector)
     let took = try await Self.shutDown(after: link)
     #expect(link.status.backlog == 30 && link.status.sent == 0)
-    #expect(took >= .milliseconds(1900) && took < .seconds(3), "the drain limit is 2 s: \(took)")
+    #expect(took >= .milliseconds(1900) && took < .seconds(5), "the drain limit is 2 s: \(took)")
     #expect(collector.posted.withLock { $0 } >= 2, "tried again while draining")
   }
 }
